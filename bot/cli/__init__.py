@@ -1,0 +1,64 @@
+"""The `kawan` command: parses arguments and turns domain errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.errors import KawanError, KnowledgeError
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+# argparse words its fixed texts in English; everything a user reads here is Indonesian.
+_ARGPARSE_WORDS = {
+    "usage: ": "cara pakai: ",
+    "options": "pilihan",
+    "positional arguments": "argumen",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "the following arguments are required: %s": "argumen wajib belum diisi: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak dikenal: %(value)r (pilih dari %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "expected one argument": "perlu satu nilai",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+}
+argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Galat penggunaan: {message}\nLihat: kawan --help\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot.cli import ask, chat, evaluate, run, validate
+
+    parser = _Parser(prog="kawan", description="Kawan Migran: bot informasi migrasi aman untuk calon PMI.")
+    commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
+    for module in (run, chat, ask, validate, evaluate):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args, os.environ) or EXIT_OK)
+    except KnowledgeError as exc:
+        print(f"Data pengetahuan bermasalah ({len(exc.problems)} galat); bot tidak memuatnya:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"- {problem}", file=sys.stderr)
+        print("Jalankan 'kawan validate' untuk daftar lengkap.", file=sys.stderr)
+        return EXIT_DATA
+    except KawanError as exc:
+        print(f"Galat: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        return EXIT_OK

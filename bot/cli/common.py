@@ -1,0 +1,40 @@
+"""Options shared by sub-commands and the plain-text rendering of a reply."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from pathlib import Path
+
+from bot.conversation import Engine, Reply
+from bot.markup import to_plain
+from bot.settings import Settings
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--knowledge", metavar="FOLDER", type=Path, help="folder jawaban (bawaan: knowledge/)")
+    parser.add_argument("--intents", metavar="FOLDER", type=Path, help="folder contoh pertanyaan (bawaan: intents/)")
+
+
+def settings_for(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    settings = Settings.from_env(env)
+    changes = {}
+    if getattr(args, "knowledge", None):
+        changes["knowledge_dir"] = args.knowledge
+    if getattr(args, "intents", None):
+        changes["intents_dir"] = args.intents
+    return Settings(**{**settings.__dict__, **changes}) if changes else settings
+
+
+def load_engine(settings: Settings) -> Engine:
+    return Engine.from_dirs(settings.knowledge_dir, settings.intents_dir, stale_days=settings.stale_days)
+
+
+def render_plain(reply: Reply) -> str:
+    """A reply as a terminal user reads it: text, then numbered choices."""
+    lines = [to_plain(reply.text)]
+    buttons = [button for row in reply.buttons for button in row]
+    if buttons:
+        lines.append("")
+        lines += [f"  {number}. {button.label}" for number, button in enumerate(buttons, 1)]
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""The conversation core: text, a menu choice or a topic id in; a reply with buttons out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from bot import texts
+from bot.emergency import DangerDetector
+from bot.knowledge import EMERGENCY_TOPIC, KnowledgeBase, Topic
+from bot.matcher import Match, Matcher
+from bot.normalize import Normalizer
+from bot.training import OUT_OF_SCOPE
+from bot.validate import Bundle, load_bundle
+
+# Tuned by cross-validation on intents/ (benchmarks/tune.py); never on the held-out set.
+THRESHOLD = 0.30
+# Top two scores closer than this, and the top not clearly confident: ask "Maksud Anda…?".
+CLOSE_MARGIN = 0.03
+CONFIDENT = 0.55
+MAX_ALTERNATIVES = 3
+MAX_SOURCES_SHOWN = 2
+MENU_WORDS = frozenset({"menu", "mulai", "start", "daftar topik"})
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered to the user; `action` is "topic:<id>", "group:<id>" or "menu"."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What every shell shows: text in the small markup, plus buttons and match details."""
+
+    text: str
+    kind: str  # welcome, menu, group, answer, clarify, fallback, empty, emergency
+    topic: str | None = None
+    confidence: float = 0.0
+    alternatives: tuple[str, ...] = ()
+    emergency: bool = False
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+class Engine:
+    """Pure, deterministic conversation logic over one validated bundle."""
+
+    def __init__(self, bundle: Bundle, threshold: float = THRESHOLD) -> None:
+        self.bundle = bundle
+        self.kb: KnowledgeBase = bundle.knowledge
+        training = bundle.training
+        words = [t for e in training.examples for t in e.text.lower().split()]
+        self.normalizer = Normalizer.build(training.lexicon, words)
+        self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer)
+        self.danger = DangerDetector(training.danger_phrases, self.normalizer)
+        self.threshold = threshold
+
+    @classmethod
+    def from_dirs(cls, knowledge_dir: Path, intents_dir: Path, today: date | None = None,
+                  stale_days: int = 180) -> Engine:
+        return cls(load_bundle(knowledge_dir, intents_dir, today, stale_days))
+
+    # Navigation -------------------------------------------------------------------------------
+    def _menu_rows(self) -> tuple[tuple[Button, ...], ...]:
+        return tuple((Button(g.title, f"group:{g.id}"),) for g in self.kb.groups)
+
+    def welcome(self) -> Reply:
+        return Reply(texts.WELCOME, "welcome", buttons=self._menu_rows())
+
+    def menu(self) -> Reply:
+        return Reply(texts.MENU, "menu", buttons=self._menu_rows())
+
+    def group(self, group_id: str) -> Reply:
+        group = self.kb.group(group_id)
+        if group is None:
+            return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
+        rows = tuple((self._topic_button(t),) for t in group.topics)
+        return Reply(texts.GROUP.format(title=group.title), "group",
+                     buttons=rows + ((Button(texts.MENU_BUTTON, "menu"),),))
+
+    def _topic_button(self, topic_id: str) -> Button:
+        return Button(self.kb.topics[topic_id].title, f"topic:{topic_id}")
+
+    def answer(self, topic_id: str, confidence: float = 1.0, alternatives: tuple[str, ...] = ()) -> Reply:
+        topic = self.kb.topics.get(topic_id)
+        if topic is None:
+            return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
+        rows = tuple((self._topic_button(r),) for r in topic.related)
+        return Reply(self._answer_text(topic), "answer", topic.id, confidence, alternatives,
+                     topic.emergency, rows + ((Button(texts.MENU_BUTTON, "menu"),),))
+
+    def _answer_text(self, topic: Topic) -> str:
+        # Phones show little at once: the first sources as links, the rest counted (all are in the YAML).
+        shown = topic.sources[:MAX_SOURCES_SHOWN]
+        links = "; ".join(f"[{s.title}]({s.url})" for s in shown)
+        if len(topic.sources) > len(shown):
+            links += texts.MORE_SOURCES.format(count=len(topic.sources) - len(shown))
+        footer = texts.SOURCES.format(checked=topic.checked.strftime("%d-%m-%Y"), links=links)
+        return f"{topic.answer}\n\n{footer}"
+
+    def handle(self, action: str) -> Reply:
+        """A button press or deep link: "menu", "group:<id>", "topic:<id>" or a bare topic id."""
+        kind, _, value = action.partition(":")
+        if action == "menu":
+            return self.menu()
+        if kind == "group":
+            return self.group(value)
+        if kind == "topic":
+            return self.answer(value)
+        if action in self.kb.topics:
+            return self.answer(action)
+        return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
+
+    # Free text --------------------------------------------------------------------------------
+    def match(self, text: str) -> Match:
+        return self.matcher.rank(text)
+
+    def respond(self, text: str) -> Reply:
+        """Answer free text: emergency first, then answer, clarify or fall back."""
+        text = text if isinstance(text, str) else ""
+        stripped = text.strip()
+        if stripped in self.kb.topics:
+            return self.answer(stripped)
+        tokens = self.normalizer.tokens(text)
+        if not tokens:
+            return Reply(texts.EMPTY, "empty", buttons=self._menu_rows())
+        if " ".join(tokens) in MENU_WORDS:
+            return self.menu()
+        found = self.matcher.rank(text)
+        ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
+        in_scope = found.intent not in (None, OUT_OF_SCOPE) and found.score >= self.threshold
+        danger = self.danger.find(tokens) is not None
+        if danger or (in_scope and found.intent == EMERGENCY_TOPIC):
+            return self._emergency(ranked, found.score if found.intent == EMERGENCY_TOPIC else 1.0)
+        if not in_scope:
+            return self._fallback(ranked)
+        top, score = ranked[0]
+        close = [t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold]
+        if close and score < CONFIDENT:
+            choices = (top, *close)
+            rows = tuple((self._topic_button(t),) for t in choices)
+            return Reply(texts.CLARIFY, "clarify", top, score, tuple(close), False,
+                         rows + ((Button(texts.MENU_BUTTON, "menu"),),))
+        alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold)
+        return self.answer(top, score, alternatives)
+
+    def _emergency(self, ranked: list[tuple[str, float]], confidence: float) -> Reply:
+        reply = self.answer(EMERGENCY_TOPIC, confidence)
+        others = tuple(t for t, s in ranked[:MAX_ALTERNATIVES] if t != EMERGENCY_TOPIC and s >= self.threshold)
+        if not others:
+            return replace(reply, kind="emergency", emergency=True)
+        rows = tuple((self._topic_button(t),) for t in others) + reply.buttons
+        text = f"{reply.text}\n\n{texts.EMERGENCY_ALSO}"
+        return replace(reply, text=text, kind="emergency", emergency=True, alternatives=others, buttons=rows)
+
+    def _fallback(self, ranked: list[tuple[str, float]]) -> Reply:
+        near = tuple(t for t, s in ranked[:MAX_ALTERNATIVES] if s >= self.threshold * 0.75)
+        text = texts.FALLBACK
+        rows = self._menu_rows()
+        if near:
+            text = f"{texts.FALLBACK}\n\n{texts.FALLBACK_SUGGEST}"
+            rows = tuple((self._topic_button(t),) for t in near) + ((Button(texts.MENU_BUTTON, "menu"),),)
+        return Reply(text, "fallback", None, ranked[0][1] if ranked else 0.0, near, False, rows)

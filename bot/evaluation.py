@@ -1,0 +1,81 @@
+"""Cross-validation and held-out scoring of the matcher, so admins see which topics need work."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.training import OUT_OF_SCOPE
+
+Predict = Callable[[str], str | None]  # a question -> topic id, or None for fallback
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Per-topic precision/recall and the most confused pairs for one set of predictions."""
+
+    total: int
+    in_scope_accuracy: float
+    oos_rejection: float
+    per_topic: dict[str, tuple[float, float, int]]  # topic -> (precision, recall, support)
+    confused: list[tuple[str, str, int]]  # (expected, predicted, count); "-" means fallback
+
+
+def folds(labels: Sequence[str], k: int) -> list[list[int]]:
+    """Deterministic stratified folds: every k-th example of each label goes to the same fold."""
+    out: list[list[int]] = [[] for _ in range(k)]
+    seen: Counter[str] = Counter()
+    for i, label in enumerate(labels):
+        out[seen[label] % k].append(i)
+        seen[label] += 1
+    return out
+
+
+def score(expected: Sequence[str | None], predicted: Sequence[str | None]) -> Scores:
+    """Compare expected and predicted topics; None stands for out of scope / fallback."""
+    pairs = list(zip(expected, predicted, strict=False))
+    in_scope = [(e, p) for e, p in pairs if e is not None]
+    oos = [(e, p) for e, p in pairs if e is None]
+    accuracy = sum(e == p for e, p in in_scope) / len(in_scope) if in_scope else 0.0
+    rejection = sum(p is None for _, p in oos) / len(oos) if oos else 0.0
+    topics = sorted({e for e, _ in in_scope} | {p for _, p in pairs if p is not None})
+    per_topic = {}
+    for topic in topics:
+        tp = sum(1 for e, p in pairs if e == topic and p == topic)
+        predicted_n = sum(1 for _, p in pairs if p == topic)
+        support = sum(1 for e, _ in pairs if e == topic)
+        precision = tp / predicted_n if predicted_n else 0.0
+        recall = tp / support if support else 0.0
+        per_topic[topic] = (precision, recall, support)
+    confusion: Counter[tuple[str, str]] = Counter(
+        (e or OUT_OF_SCOPE, p or "-") for e, p in pairs if e != p)
+    confused = [(e, p, n) for (e, p), n in sorted(confusion.items(), key=lambda x: (-x[1], x[0]))]
+    return Scores(len(pairs), accuracy, rejection, per_topic, confused)
+
+
+def cross_validate(examples: Sequence[tuple[str, str]], train: Callable[[list[tuple[str, str]]], Predict],
+                   k: int = 5) -> tuple[list[str | None], list[str | None]]:
+    """Train on k-1 folds, predict the held-out fold; returns expected and predicted, in input order."""
+    labels = [intent for _, intent in examples]
+    expected: list[str | None] = [None if label == OUT_OF_SCOPE else label for label in labels]
+    predicted: list[str | None] = [None] * len(examples)
+    for fold in folds(labels, k):
+        held = set(fold)
+        predict = train([ex for i, ex in enumerate(examples) if i not in held])
+        for i in fold:
+            predicted[i] = predict(examples[i][0])
+    return expected, predicted
+
+
+def by_topic(scores: Scores) -> dict[str, list[str]]:
+    """Which topics each topic is mistaken for, for a short report."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for expected, predicted, count in scores.confused:
+        out[expected].append(f"{predicted}×{count}")
+    return out
+
+
+def engine_topic(reply_kind: str, topic: str | None) -> str | None:
+    """The topic a reply counts as, None for a fallback (same rule as the JSON output)."""
+    return None if reply_kind in ("fallback", "empty") else topic

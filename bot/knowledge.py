@@ -1,0 +1,260 @@
+"""The knowledge base: topics with sourced answers, read and checked from knowledge/*.yaml."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.markup import markup_errors
+from bot.problems import Problem
+from bot.schema import Where, check_fields, parse_date, yaml_problems
+from bot.yaml_source import LineDict, LineList, load_yaml_file
+
+GROUPS_FILE = "groups.yaml"
+# Public ids: deep links, Rasa intents, statistics and other programs rely on these names.
+REQUIRED_TOPICS = (
+    "syarat_pmi", "dokumen_pmi", "langkah_pendaftaran", "cek_perusahaan", "biaya_penempatan",
+    "pelatihan_sertifikat", "paspor_visa", "perjanjian_kerja", "bpjs_pmi", "lowongan_resmi",
+    "larangan_timur_tengah", "ltsa",
+    "kontak_bp3mi_ntt", "kontak_pusat", "kontak_perwakilan_ri", "posko_pencegahan", "kontak_bp3mi_lain",
+    "tanda_perdagangan_orang", "calo_perekrut", "risiko_nonprosedural", "lapor_tppo", "darurat",
+    "paspor_ditahan", "gaji_tidak_dibayar", "pulang_kepulangan",
+    "kawan_pmi", "sapaan", "terima_kasih", "tentang_bot",
+)
+EMERGENCY_TOPIC = "darurat"
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+MAX_TITLE = 30
+MAX_ANSWER = 1500
+TOPIC_FIELDS: dict[str, type] = {
+    "id": str, "group": str, "title": str, "answer": str, "related": list,
+    "sources": list, "checked": date, "emergency": bool,
+}
+TOPIC_REQUIRED = {"id", "group", "title", "answer", "related", "sources", "checked"}
+GROUP_FIELDS: dict[str, type] = {"id": str, "title": str}
+SOURCE_FIELDS: dict[str, type] = {"title": str, "url": str}
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One answer people can reach by question, menu, deep link or Rasa intent."""
+
+    id: str
+    group: str
+    title: str
+    answer: str
+    related: tuple[str, ...]
+    sources: tuple[Source, ...]
+    checked: date
+    emergency: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    groups: tuple[Group, ...]
+    topics: Mapping[str, Topic]
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+
+def _shown(directory: Path, path: Path) -> str:
+    return f"{directory.name}/{path.name}"
+
+
+def _items(where: Where, data: object, key: str, line: int) -> tuple[LineList, list[Problem]]:
+    """The list under a file's top-level key, or a problem saying the file has the wrong shape."""
+    if isinstance(data, LineDict) and isinstance(data.get(key), LineList):
+        extra = [where.problem(data.key_lines[k], k, "kunci paling atas ini tidak dikenal.",
+                               f"berkas ini hanya boleh berisi '{key}:'.") for k in data if k != key]
+        return data[key], extra
+    empty = LineList()
+    empty.item_lines = []
+    return empty, [where.problem(line, key, f"berkas harus diawali '{key}:' berisi daftar entri.",
+                                 f"lihat contoh di berkas lain; tulis '{key}:' lalu entri yang diawali '- id: ...'.")]
+
+
+def _read_groups(directory: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    path = directory / GROUPS_FILE
+    shown = _shown(directory, path)
+    if not path.is_file():
+        return [], [Problem(shown, 0, "", "", "berkas daftar kelompok menu tidak ada.",
+                            "buat berkas ini dengan 'groups:' berisi id dan judul tiap kelompok.")]
+    data, issues = load_yaml_file(path)
+    problems = yaml_problems(shown, issues)
+    if data is None and issues:
+        return [], problems
+    items, shape = _items(Where(shown), data, "groups", 1)
+    problems += shape
+    groups: list[tuple[str, str]] = []
+    for item, line in zip(items, items.item_lines, strict=False):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(shown, line, "", "", "entri kelompok harus berupa id dan judul.",
+                                    "tulis '- id: ...' lalu 'title: ...'."))
+            continue
+        where = Where(shown, str(item.get("id", "")))
+        found = check_fields(where, item, GROUP_FIELDS, set(GROUP_FIELDS))
+        problems += found
+        if not found:
+            groups.append((item["id"], item["title"]))
+    return groups, problems
+
+
+def _check_answer(where: Where, item: LineDict) -> list[Problem]:
+    answer: str = item["answer"]
+    line = item.key_lines["answer"]
+    out = []
+    if not answer.strip():
+        return [where.problem(line, "answer", "jawaban kosong.", "tulis jawaban di bawah 'answer: |'.")]
+    if len(answer) > MAX_ANSWER:
+        out.append(where.problem(line, "answer", f"jawaban terlalu panjang ({len(answer)} karakter, maksimal "
+                                 f"{MAX_ANSWER}).", "ringkas jawaban atau pecah menjadi topik terkait."))
+    for offset, message, fix in markup_errors(answer):
+        # Block scalars start on the line after "answer: |".
+        out.append(where.problem(line + 1 + offset, "answer", message, fix))
+    return out
+
+
+def _read_sources(where: Where, item: LineDict) -> tuple[tuple[Source, ...], list[Problem]]:
+    raw: LineList = item["sources"]
+    line = item.key_lines["sources"]
+    if not raw:
+        return (), [where.problem(line, "sources", "tidak ada sumber.",
+                                  "tambahkan minimal satu sumber dengan 'title' dan 'url'.")]
+    out, problems = [], []
+    for source, source_line in zip(raw, raw.item_lines, strict=False):
+        if not isinstance(source, LineDict):
+            problems.append(where.problem(source_line, "sources", "sumber harus berisi 'title' dan 'url'.",
+                                          "tulis '- title: ...' lalu 'url: https://...'."))
+            continue
+        found = check_fields(where, source, SOURCE_FIELDS, set(SOURCE_FIELDS))
+        if not found and not re.match(r"^https?://\S+$", source["url"]):
+            found.append(where.problem(source.key_lines["url"], "sources",
+                                       f"alamat sumber tidak valid: {source['url']!r}.",
+                                       "tulis alamat lengkap yang diawali https://."))
+        problems += found
+        if not found:
+            out.append(Source(source["title"], source["url"]))
+    return tuple(out), problems
+
+
+def _read_topic(where: Where, item: LineDict, today: date, stale_days: int) -> tuple[Topic | None, list[Problem]]:
+    problems = check_fields(where, item, TOPIC_FIELDS, TOPIC_REQUIRED)
+    bad = {p.field for p in problems}
+    if "id" not in bad and not ID_PATTERN.match(item["id"]):
+        problems.append(where.problem(item.key_lines["id"], "id", f"id {item['id']!r} tidak sah.",
+                                      "pakai huruf kecil, angka dan garis bawah saja (contoh: paspor_visa), "
+                                      "diawali huruf, maksimal 40 karakter."))
+    if "title" not in bad and not item["title"].strip():
+        problems.append(where.problem(item.key_lines["title"], "title", "judul kosong.", "tulis judul singkat."))
+    elif "title" not in bad and len(item["title"]) > MAX_TITLE:
+        problems.append(where.problem(item.key_lines["title"], "title",
+                                      f"judul terlalu panjang ({len(item['title'])} karakter, maksimal {MAX_TITLE}).",
+                                      "pendekkan judul agar muat di tombol ponsel."))
+    if "answer" not in bad and "answer" in item:
+        problems += _check_answer(where, item)
+    sources: tuple[Source, ...] = ()
+    if "sources" not in bad and "sources" in item:
+        sources, found = _read_sources(where, item)
+        problems += found
+    checked = parse_date(item.get("checked")) if "checked" not in bad else None
+    if "checked" in item and "checked" not in bad:
+        line = item.key_lines["checked"]
+        if checked is None:
+            problems.append(where.problem(line, "checked", f"tanggal {item['checked']!r} tidak bisa dibaca.",
+                                          "tulis tanggal sebagai \"TTTT-BB-HH\", misalnya \"2026-11-28\"."))
+        elif checked > today:
+            problems.append(where.problem(line, "checked", f"tanggal {checked.isoformat()} ada di masa depan.",
+                                          "tulis tanggal fakta terakhir diperiksa (hari ini atau sebelumnya)."))
+        elif (today - checked).days > stale_days:
+            problems.append(where.problem(line, "checked",
+                                          f"fakta terakhir diperiksa {checked.isoformat()}, lebih dari {stale_days} "
+                                          "hari lalu.",
+                                          "periksa ulang fakta dan nomor di sumbernya, lalu perbarui tanggal.",
+                                          "peringatan"))
+    related = item.get("related")
+    if "related" not in bad and related is not None:
+        for value, line in zip(related, related.item_lines, strict=False):
+            if not isinstance(value, str):
+                problems.append(where.problem(line, "related", f"isi related harus id topik, bukan {value!r}.",
+                                              "tulis id topik lain, misalnya dokumen_pmi."))
+    if any(p.is_error for p in problems):
+        return None, problems
+    topic = Topic(item["id"], item["group"], item["title"].strip(), item["answer"].strip(),
+                  tuple(related or ()), sources, checked or today, bool(item.get("emergency", False)))
+    return topic, problems
+
+
+def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Read every knowledge file; return the KB (None when there are errors) and all problems."""
+    if not directory.is_dir():
+        return None, [Problem(str(directory), 0, "", "", "folder pengetahuan tidak ditemukan.",
+                              "jalankan perintah dari folder proyek atau pakai --knowledge FOLDER.")]
+    groups, problems = _read_groups(directory)
+    group_ids = [g for g, _ in groups]
+    topics: dict[str, Topic] = {}
+    lines: dict[str, tuple[str, int]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == GROUPS_FILE:
+            continue
+        shown = _shown(directory, path)
+        data, issues = load_yaml_file(path)
+        problems += yaml_problems(shown, issues)
+        if data is None and issues:
+            continue
+        items, shape = _items(Where(shown), data, "topics", 1)
+        problems += shape
+        for item, line in zip(items, items.item_lines, strict=False):
+            if not isinstance(item, LineDict):
+                problems.append(Problem(shown, line, "", "", "entri topik harus berupa kolom-kolom (id, title, ...).",
+                                        "tulis '- id: ...' lalu kolom lain dengan indentasi yang sama."))
+                continue
+            where = Where(shown, str(item.get("id", "")))
+            topic, found = _read_topic(where, item, today, stale_days)
+            problems += found
+            if topic is None:
+                continue
+            if topic.id in topics:
+                first_path, first_line = lines[topic.id]
+                problems.append(where.problem(item.key_lines["id"], "id",
+                                              f"id '{topic.id}' sudah dipakai di {first_path}:{first_line}.",
+                                              "setiap topik perlu id yang unik; ganti salah satunya."))
+                continue
+            if group_ids and topic.group not in group_ids:
+                problems.append(where.problem(item.key_lines["group"], "group",
+                                              f"kelompok '{topic.group}' tidak ada di {directory.name}/{GROUPS_FILE}.",
+                                              f"pakai salah satu: {', '.join(group_ids)}."))
+                continue
+            topics[topic.id] = topic
+            lines[topic.id] = (shown, item.line)
+    for topic in topics.values():
+        shown, line = lines[topic.id]
+        for related in topic.related:
+            if related == topic.id or related not in topics:
+                reason = "menunjuk dirinya sendiri" if related == topic.id else "tidak ada"
+                problems.append(Problem(shown, line, topic.id, "related", f"topik terkait '{related}' {reason}.",
+                                        "tulis id topik lain yang ada, atau hapus dari related."))
+    for required in REQUIRED_TOPICS:
+        if required not in topics and not any(p.entry == required for p in problems):
+            problems.append(Problem(directory.name, 0, required, "id",
+                                    f"topik wajib '{required}' tidak ada; tautan, Rasa dan statistik memakai id ini.",
+                                    "tambahkan kembali topik dengan id ini."))
+    if any(p.is_error for p in problems):
+        return None, problems
+    ordered = tuple(Group(gid, title, tuple(t.id for t in topics.values() if t.group == gid)) for gid, title in groups)
+    return KnowledgeBase(ordered, topics), problems

@@ -1,0 +1,185 @@
+"""Intent matching: TF-IDF over words, word pairs and character n-grams, centroid plus nearest example."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.normalize import Normalizer
+
+# Blocks of features and how much each counts; words carry meaning, n-grams survive typos.
+BLOCK_WEIGHTS = {"w": 1.0, "b": 0.5, "c": 0.8}
+CENTROID_SHARE = 0.85
+_SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
+
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Ranked intents for one message; scores are similarities in [0, 1]."""
+
+    ranked: tuple[tuple[str, float], ...]
+
+    @property
+    def intent(self) -> str | None:
+        return self.ranked[0][0] if self.ranked else None
+
+    @property
+    def score(self) -> float:
+        return self.ranked[0][1] if self.ranked else 0.0
+
+
+def stem(token: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(token) > len(suffix) + 3 and token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau distance <= 1 (one insertion, deletion, substitution or swap)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def features(tokens: Sequence[str]) -> Counter[str]:
+    """Raw counts of word, stem, word-pair and character n-gram features."""
+    out: Counter[str] = Counter()
+    stems = [stem(t) for t in tokens]
+    for token, root in zip(tokens, stems, strict=False):
+        out["w:" + token] += 1
+        if root != token:
+            out["w:" + root] += 1
+        padded = f"#{token}#"
+        for n in (3, 4, 5):
+            for i in range(len(padded) - n + 1):
+                out["c:" + padded[i : i + n]] += 1
+    for a, b in zip(stems, stems[1:], strict=False):
+        out[f"b:{a}_{b}"] += 1
+    return out
+
+
+class Matcher:
+    """An index over labelled examples; build once, then rank messages quickly."""
+
+    def __init__(self, normalizer: Normalizer, idf: dict[str, float], intents: list[str],
+                 centroid_index: dict[str, list[tuple[int, float]]],
+                 example_index: dict[str, list[tuple[int, float]]], example_intent: list[int],
+                 deletion_index: dict[str, tuple[str, ...]], vocabulary: frozenset[str]) -> None:
+        self.normalizer = normalizer
+        self._idf = idf
+        self.intents = intents
+        self._centroids = centroid_index
+        self._examples = example_index
+        self._example_intent = example_intent
+        self._deletions = deletion_index
+        self._vocabulary = vocabulary
+
+    @classmethod
+    def build(cls, examples: Iterable[tuple[str, str]], normalizer: Normalizer) -> Matcher:
+        """Index (text, intent) pairs; deterministic for the same input."""
+        pairs = [(normalizer.tokens(text), intent) for text, intent in examples]
+        pairs = [(tokens, intent) for tokens, intent in pairs if tokens]
+        intents = sorted({intent for _, intent in pairs})
+        position = {intent: i for i, intent in enumerate(intents)}
+        counts = [features(tokens) for tokens, _ in pairs]
+        df: Counter[str] = Counter()
+        for count in counts:
+            df.update(count.keys())
+        total = len(counts)
+        idf = {f: math.log((1 + total) / (1 + d)) + 1.0 for f, d in df.items()}
+        vectors = [_weigh(count, idf) for count in counts]
+        example_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        sums: list[Vector] = [defaultdict(float) for _ in intents]
+        example_intent = []
+        for i, (vector, (_, intent)) in enumerate(zip(vectors, pairs, strict=False)):
+            example_intent.append(position[intent])
+            for feature, weight in vector.items():
+                example_index[feature].append((i, weight))
+                sums[position[intent]][feature] += weight
+        centroid_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for k, vector in enumerate(sums):
+            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+            for feature, weight in vector.items():
+                centroid_index[feature].append((k, weight / norm))
+        vocabulary = frozenset(t for tokens, _ in pairs for t in tokens)
+        deletion_index: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(vocabulary):
+            if len(word) >= 4:
+                for variant in _deletions(word):
+                    deletion_index[variant].append(word)
+        return cls(normalizer, idf, intents, dict(centroid_index), dict(example_index), example_intent,
+                   {k: tuple(v) for k, v in deletion_index.items()}, vocabulary)
+
+    def correct(self, token: str) -> str:
+        """The known word one typo away from an unknown token, else the token itself."""
+        if token in self._vocabulary or len(token) < 4 or token.isdigit():
+            return token
+        candidates = set(self._deletions.get(token, ()))
+        for variant in _deletions(token):
+            if variant in self._vocabulary:
+                candidates.add(variant)
+            candidates.update(self._deletions.get(variant, ()))
+        # The most common known word (lowest IDF) is the likeliest intended one; ties by spelling.
+        good = sorted((c for c in candidates if _within_one_edit(c, token)),
+                      key=lambda c: (self._idf.get("w:" + c, math.inf), c))
+        return good[0] if good else token
+
+    def vector(self, text: str) -> Vector:
+        tokens = [self.correct(t) for t in self.normalizer.tokens(text)]
+        return _weigh(features(tokens), self._idf)
+
+    def rank(self, text: str, limit: int = 5) -> Match:
+        """Intents ranked by combined centroid and nearest-example similarity."""
+        vector = self.vector(text)
+        if not vector:
+            return Match(())
+        centroid = [0.0] * len(self.intents)
+        nearest: dict[int, float] = defaultdict(float)
+        for feature, weight in vector.items():
+            for k, w in self._centroids.get(feature, ()):
+                centroid[k] += weight * w
+            for i, w in self._examples.get(feature, ()):
+                nearest[i] += weight * w
+        best = [0.0] * len(self.intents)
+        for i, score in nearest.items():
+            k = self._example_intent[i]
+            if score > best[k]:
+                best[k] = score
+        combined = [CENTROID_SHARE * c + (1 - CENTROID_SHARE) * b for c, b in zip(centroid, best, strict=False)]
+        order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
+        return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
+
+
+def _weigh(count: Counter[str], idf: dict[str, float]) -> Vector:
+    """Sublinear TF-IDF, normalised per block, blocks weighted, then normalised overall."""
+    blocks: dict[str, Vector] = defaultdict(dict)
+    for feature, n in count.items():
+        weight = idf.get(feature)
+        if weight is None:
+            continue  # unseen in training: carries no evidence
+        blocks[feature[0]][feature] = (1.0 + math.log(n)) * weight
+    out: Vector = {}
+    for block, vector in blocks.items():
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        scale = BLOCK_WEIGHTS[block] / norm
+        for feature, weight in vector.items():
+            out[feature] = weight * scale
+    norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
+    return {f: w / norm for f, w in out.items()}

@@ -1,0 +1,33 @@
+"""Fixed Indonesian texts of the conversation (answers themselves live in knowledge/)."""
+
+from __future__ import annotations
+
+HUMAN_CHANNEL = (
+    "Untuk bicara dengan petugas resmi: *KP2MI 0800-1000* (gratis dari Indonesia), "
+    "+62 21 2924 4800 (dari luar negeri), WhatsApp 0811-8080-141, atau Disnakertrans kabupaten/kota Anda."
+)
+EMERGENCY_LINE = "Dalam bahaya? Polisi *110* · SAPA *129* (WA 08111-129-129)."
+
+WELCOME = (
+    "*Halo, selamat datang di Kawan Migran!* 👋\n"
+    "Saya bot informasi untuk calon pekerja migran (PMI) dan keluarganya: syarat dan langkah berangkat "
+    "resmi, kontak resmi, serta tanda-tanda perdagangan orang.\n\n"
+    "Bot ini dibuat relawan, *bukan layanan pemerintah*. Bot tidak menyimpan nama, nomor HP, atau isi "
+    "percakapan Anda (lihat /privasi).\n\n"
+    "Ketik pertanyaan Anda dengan bahasa sehari-hari, atau pilih topik di bawah.\n"
+    + EMERGENCY_LINE
+)
+MENU = "Pilih kelompok topik:"
+GROUP = "*{title}*\nPilih topik:"
+FALLBACK = (
+    "Maaf, saya belum mengerti pertanyaan itu. 🙏\n"
+    "Coba tulis dengan kata lain, atau pilih topik di menu.\n\n" + HUMAN_CHANNEL + "\n" + EMERGENCY_LINE
+)
+FALLBACK_SUGGEST = "Mungkin yang Anda maksud salah satu topik ini:"
+EMPTY = "Silakan ketik pertanyaan Anda, atau pilih topik di bawah. 🙂\n" + EMERGENCY_LINE
+CLARIFY = "Maksud Anda:"
+EMERGENCY_ALSO = "Setelah Anda aman, topik ini mungkin juga membantu:"
+MORE_SOURCES = " (+{count} sumber lain)"
+SOURCES = "Sumber (diperiksa {checked}): {links}"
+MENU_BUTTON = "📋 Menu"
+UNKNOWN_TOPIC = "Topik itu tidak ada. Silakan pilih dari menu."

@@ -1,0 +1,134 @@
+"""Training data in Rasa NLU YAML (intents/*.yml): examples, the slang lexicon, danger phrases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.normalize import Phrase, phrase
+from bot.problems import Problem
+from bot.schema import Where, yaml_problems
+from bot.yaml_source import LineDict, LineList, load_yaml_file
+
+OUT_OF_SCOPE = "out_of_scope"
+DANGER_LOOKUP = "sinyal_darurat"
+MIN_EXAMPLES = 25
+ITEM_KINDS = ("intent", "synonym", "lookup", "regex")
+_ENTITY = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """Everything read from intents/: labelled examples, lexicon and danger phrases."""
+
+    examples: tuple[Example, ...]
+    lexicon: Mapping[Phrase, Phrase]
+    danger_phrases: tuple[str, ...]
+
+    def intents(self) -> list[str]:
+        return sorted({e.intent for e in self.examples})
+
+
+def _example_lines(where: Where, item: LineDict) -> tuple[list[tuple[str, int]], list[Problem]]:
+    raw = item.get("examples")
+    line = item.key_lines.get("examples", item.line)
+    if not isinstance(raw, str):
+        return [], [where.problem(line, "examples", "contoh harus berupa blok teks berisi baris '- ...'.",
+                                  "tulis 'examples: |' lalu tiap contoh di baris baru diawali '- '.")]
+    out, problems = [], []
+    for offset, text in enumerate(raw.splitlines()):
+        stripped = text.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("- "):
+            problems.append(where.problem(line + 1 + offset, "examples",
+                                          f"baris contoh harus diawali '- ': {stripped[:40]!r}.",
+                                          "tambahkan '- ' di depan contoh ini."))
+            continue
+        example = _ENTITY.sub(lambda m: m.group(1) or m.group(2) or "", stripped[2:]).strip()
+        if example:
+            out.append((example, line + 1 + offset))
+    if not out:
+        problems.append(where.problem(line, "examples", "tidak ada contoh.", "tambahkan contoh pertanyaan."))
+    return out, problems
+
+
+def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
+    """Read every intents file; return the data (None when there are errors) and all problems."""
+    if not directory.is_dir():
+        return None, [Problem(str(directory), 0, "", "", "folder contoh (intents) tidak ditemukan.",
+                              "jalankan perintah dari folder proyek atau pakai --intents FOLDER.")]
+    problems: list[Problem] = []
+    examples: list[Example] = []
+    lexicon: dict[Phrase, Phrase] = {}
+    lexicon_where: dict[Phrase, str] = {}
+    danger: list[str] = []
+    for path in sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml")):
+        shown = f"{directory.name}/{path.name}"
+        data, issues = load_yaml_file(path)
+        problems += yaml_problems(shown, issues)
+        if data is None and issues:
+            continue
+        if not isinstance(data, LineDict) or not isinstance(data.get("nlu"), LineList):
+            problems.append(Problem(shown, 1, "", "nlu", "berkas harus berisi 'version: \"3.1\"' dan daftar 'nlu:'.",
+                                    "salin bentuk berkas intents yang lain."))
+            continue
+        if data.get("version") != "3.1":
+            problems.append(Problem(shown, data.key_lines.get("version", 1), "", "version",
+                                    "versi format Rasa harus \"3.1\" (dengan tanda kutip).",
+                                    'tulis version: "3.1" di baris pertama.'))
+        for key in data:
+            if key not in ("version", "nlu"):
+                problems.append(Problem(shown, data.key_lines[key], "", key, "kunci paling atas ini tidak dikenal.",
+                                        "berkas intents hanya berisi 'version' dan 'nlu'."))
+        nlu: LineList = data["nlu"]
+        for item, line in zip(nlu, nlu.item_lines, strict=False):
+            if not isinstance(item, LineDict):
+                problems.append(Problem(shown, line, "", "nlu", "entri nlu harus berupa '- intent: ...' dan 'examples'.",
+                                        "lihat contoh di berkas lain."))
+                continue
+            kinds = [k for k in ITEM_KINDS if k in item]
+            name = str(item.get(kinds[0], "")) if kinds else ""
+            where = Where(shown, name)
+            if len(kinds) != 1 or not isinstance(item[kinds[0]], str):
+                problems.append(where.problem(line, "intent", "entri harus punya tepat satu dari intent, synonym, "
+                                              "lookup atau regex, berisi teks.", "tulis '- intent: nama_topik'."))
+                continue
+            for key in item:
+                if key not in (kinds[0], "examples", "metadata"):
+                    problems.append(where.problem(item.key_lines[key], key, "kolom ini tidak dikenal.",
+                                                  "yang boleh: intent/synonym/lookup/regex, examples, metadata."))
+            lines, found = _example_lines(where, item)
+            problems += found
+            kind = kinds[0]
+            if kind == "intent":
+                examples += [Example(text, name, shown, n) for text, n in lines]
+            elif kind == "synonym":
+                target = phrase(name)
+                for text, n in lines:
+                    key = phrase(text)
+                    if not key or key == target:
+                        continue
+                    if key in lexicon and lexicon[key] != target:
+                        problems.append(where.problem(n, "examples",
+                                                      f"'{text}' sudah dipetakan ke '{' '.join(lexicon[key])}' "
+                                                      f"di {lexicon_where[key]}.",
+                                                      "satu kata hanya boleh punya satu arti baku; hapus salah satunya."))
+                        continue
+                    lexicon[key] = target
+                    lexicon_where[key] = f"{shown}:{n}"
+            elif kind == "lookup" and name == DANGER_LOOKUP:
+                danger += [text for text, _ in lines]
+    if any(p.is_error for p in problems):
+        return None, problems
+    return TrainingData(tuple(examples), lexicon, tuple(danger)), problems

@@ -1,0 +1,88 @@
+"""One validator for everything admins edit: used at load time, by `kawan validate` and by tests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.knowledge import KnowledgeBase, read_knowledge
+from bot.normalize import basic_tokens
+from bot.problems import Problem
+from bot.training import MIN_EXAMPLES, OUT_OF_SCOPE, TrainingData, read_training
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Knowledge and training data that passed validation together."""
+
+    knowledge: KnowledgeBase
+    training: TrainingData
+    warnings: tuple[Problem, ...] = ()
+
+
+def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    by_intent: dict[str, list] = defaultdict(list)
+    for example in training.examples:
+        by_intent[example.intent].append(example)
+    for intent, examples in sorted(by_intent.items()):
+        first = examples[0]
+        if intent != OUT_OF_SCOPE and intent not in kb.topics:
+            problems.append(Problem(first.path, first.line - 1, intent, "intent",
+                                    f"intent '{intent}' tidak punya jawaban di knowledge/.",
+                                    "tulis topik dengan id yang sama di knowledge/, atau perbaiki nama intent."))
+        elif intent != OUT_OF_SCOPE and len(examples) < MIN_EXAMPLES:
+            problems.append(Problem(first.path, first.line - 1, intent, "examples",
+                                    f"hanya {len(examples)} contoh pertanyaan (disarankan minimal {MIN_EXAMPLES}).",
+                                    "tambahkan contoh yang beragam: bahasa sehari-hari, singkatan SMS, logat Kupang.",
+                                    "peringatan"))
+    for topic_id in kb.topics:
+        if topic_id not in by_intent:
+            problems.append(Problem(intents_dir.name, 0, topic_id, "intent",
+                                    f"topik '{topic_id}' punya jawaban tetapi tidak punya contoh pertanyaan.",
+                                    f"tambahkan '- intent: {topic_id}' dengan contoh di salah satu berkas intents/."))
+    # The same question under two intents teaches the matcher a contradiction.
+    seen: dict[str, object] = {}
+    for example in training.examples:
+        key = " ".join(basic_tokens(example.text))
+        other = seen.get(key)
+        if other is None:
+            seen[key] = example
+            continue
+        if other.intent != example.intent:
+            problems.append(Problem(example.path, example.line, example.intent, "examples",
+                                    f"contoh '{example.text}' juga ada di intent '{other.intent}' "
+                                    f"({other.path}:{other.line}).",
+                                    "satu contoh hanya boleh di satu intent; hapus atau ubah salah satunya."))
+        else:
+            problems.append(Problem(example.path, example.line, example.intent, "examples",
+                                    f"contoh '{example.text}' ditulis dua kali.", "hapus salah satunya.",
+                                    "peringatan"))
+    return problems
+
+
+def validate(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
+             stale_days: int = 180) -> tuple[Bundle | None, list[Problem]]:
+    """Check both folders; every problem at once, errors before warnings, in file order."""
+    today = today or date.today()
+    kb, problems = read_knowledge(knowledge_dir, today, stale_days)
+    training, found = read_training(intents_dir)
+    problems += found
+    if kb is not None and training is not None:
+        problems += _cross_check(kb, training, intents_dir)
+    problems.sort(key=lambda p: (not p.is_error, p.path, p.line, p.entry, p.field))
+    if kb is None or training is None or any(p.is_error for p in problems):
+        return None, problems
+    return Bundle(kb, training, tuple(problems)), problems
+
+
+def load_bundle(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
+                stale_days: int = 180) -> Bundle:
+    """Validated data, or KnowledgeError naming every problem: the bot never serves a broken KB."""
+    bundle, problems = validate(knowledge_dir, intents_dir, today, stale_days)
+    if bundle is None:
+        raise KnowledgeError([p for p in problems if p.is_error])
+    return bundle
