@@ -44,6 +44,7 @@ class Settings:
     webhook_secret: str = ""
     stale_days: int = 180
     retention_days: int = 180
+    secret: str = ""
     knowledge_dir: Path = field(default_factory=lambda: data_dir("knowledge"))
     intents_dir: Path = field(default_factory=lambda: data_dir("intents"))
 
@@ -69,6 +70,8 @@ class Settings:
             webhook_secret=env.get("KAWAN_WEBHOOK_SECRET", "").strip(),
             stale_days=_int(env, "KAWAN_STALE_DAYS", 180),
             retention_days=_int(env, "KAWAN_RETENTION_DAYS", 180),
+            # Key for hashing user ids and referral codes; empty means one is generated beside the database.
+            secret=env.get("KAWAN_SECRET", "").strip(),
             knowledge_dir=Path(env["KAWAN_KNOWLEDGE"]) if env.get("KAWAN_KNOWLEDGE") else data_dir("knowledge"),
             intents_dir=Path(env["KAWAN_INTENTS"]) if env.get("KAWAN_INTENTS") else data_dir("intents"),
         )

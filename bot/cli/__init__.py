@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -33,12 +34,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"Galat penggunaan: {message}\nLihat: kawan --help\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import ask, chat, evaluate, run, validate
+# One module per sub-command under bot/cli/, each with register(commands); listed in help order.
+COMMANDS = ("run", "chat", "ask", "validate", "eval")
 
+
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kawan", description="Kawan Migran: bot informasi migrasi aman untuk calon PMI.")
     commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
-    for module in (run, chat, ask, validate, evaluate):
+    for name in COMMANDS:
+        module = importlib.import_module(f"bot.cli.{name.replace('-', '_')}")
         module.register(commands)
     return parser
 
