@@ -15,7 +15,7 @@ from bot.training import OUT_OF_SCOPE
 from bot.validate import Bundle, load_bundle
 
 # Tuned by cross-validation on intents/ (benchmarks/tune.py); never on the held-out set.
-THRESHOLD = 0.30
+THRESHOLD = 0.21
 # Top two scores closer than this, and the top not clearly confident: ask "Maksud Anda…?".
 CLOSE_MARGIN = 0.03
 CONFIDENT = 0.55

@@ -14,6 +14,7 @@ from bot.schema import Where, check_fields, parse_date, yaml_problems
 from bot.yaml_source import LineDict, LineList, load_yaml_file
 
 GROUPS_FILE = "groups.yaml"
+GROUPS_FILE_SHOWN = f"knowledge/{GROUPS_FILE}"
 # Public ids: deep links, Rasa intents, statistics and other programs rely on these names.
 REQUIRED_TOPICS = (
     "syarat_pmi", "dokumen_pmi", "langkah_pendaftaran", "cek_perusahaan", "biaya_penempatan",
@@ -153,9 +154,14 @@ def _read_sources(where: Where, item: LineDict) -> tuple[tuple[Source, ...], lis
     return tuple(out), problems
 
 
-def _read_topic(where: Where, item: LineDict, today: date, stale_days: int) -> tuple[Topic | None, list[Problem]]:
+def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
+                group_ids: list[str]) -> tuple[Topic | None, list[Problem]]:
     problems = check_fields(where, item, TOPIC_FIELDS, TOPIC_REQUIRED)
     bad = {p.field for p in problems}
+    if "group" in item and "group" not in bad and group_ids and item["group"] not in group_ids:
+        problems.append(where.problem(item.key_lines["group"], "group",
+                                      f"kelompok '{item['group']}' tidak ada di {GROUPS_FILE_SHOWN}.",
+                                      f"pakai salah satu: {', '.join(group_ids)}."))
     if "id" not in bad and not ID_PATTERN.match(item["id"]):
         problems.append(where.problem(item.key_lines["id"], "id", f"id {item['id']!r} tidak sah.",
                                       "pakai huruf kecil, angka dan garis bawah saja (contoh: paspor_visa), "
@@ -225,7 +231,7 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
                                         "tulis '- id: ...' lalu kolom lain dengan indentasi yang sama."))
                 continue
             where = Where(shown, str(item.get("id", "")))
-            topic, found = _read_topic(where, item, today, stale_days)
+            topic, found = _read_topic(where, item, today, stale_days, group_ids)
             problems += found
             if topic is None:
                 continue
@@ -234,11 +240,6 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
                 problems.append(where.problem(item.key_lines["id"], "id",
                                               f"id '{topic.id}' sudah dipakai di {first_path}:{first_line}.",
                                               "setiap topik perlu id yang unik; ganti salah satunya."))
-                continue
-            if group_ids and topic.group not in group_ids:
-                problems.append(where.problem(item.key_lines["group"], "group",
-                                              f"kelompok '{topic.group}' tidak ada di {directory.name}/{GROUPS_FILE}.",
-                                              f"pakai salah satu: {', '.join(group_ids)}."))
                 continue
             topics[topic.id] = topic
             lines[topic.id] = (shown, item.line)

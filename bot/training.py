@@ -25,6 +25,7 @@ class Example:
     intent: str
     path: str
     line: int
+    intent_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
             problems += found
             kind = kinds[0]
             if kind == "intent":
-                examples += [Example(text, name, shown, n) for text, n in lines]
+                examples += [Example(text, name, shown, n, line) for text, n in lines]
             elif kind == "synonym":
                 target = phrase(name)
                 for text, n in lines:

@@ -31,11 +31,11 @@ def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -
     for intent, examples in sorted(by_intent.items()):
         first = examples[0]
         if intent != OUT_OF_SCOPE and intent not in kb.topics:
-            problems.append(Problem(first.path, first.line - 1, intent, "intent",
+            problems.append(Problem(first.path, first.intent_line, intent, "intent",
                                     f"intent '{intent}' tidak punya jawaban di knowledge/.",
                                     "tulis topik dengan id yang sama di knowledge/, atau perbaiki nama intent."))
         elif intent != OUT_OF_SCOPE and len(examples) < MIN_EXAMPLES:
-            problems.append(Problem(first.path, first.line - 1, intent, "examples",
+            problems.append(Problem(first.path, first.intent_line, intent, "examples",
                                     f"hanya {len(examples)} contoh pertanyaan (disarankan minimal {MIN_EXAMPLES}).",
                                     "tambahkan contoh yang beragam: bahasa sehari-hari, singkatan SMS, logat Kupang.",
                                     "peringatan"))

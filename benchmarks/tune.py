@@ -1,0 +1,50 @@
+"""Tune the fallback threshold by cross-validation on intents/ only (never on the held-out set).
+
+Usage: python benchmarks/tune.py  ->  prints the threshold that maximises the mean of in-scope
+accuracy and out-of-scope rejection over 5 stratified folds; copy it to THRESHOLD in
+bot/conversation.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.evaluation import folds, score
+from bot.matcher import Matcher
+from bot.normalize import Normalizer
+from bot.training import OUT_OF_SCOPE, read_training
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    training, problems = read_training(ROOT / "intents")
+    assert training is not None, problems
+    examples = [(e.text, e.intent) for e in training.examples]
+    words = [t for e in training.examples for t in e.text.lower().split()]
+    normalizer = Normalizer.build(training.lexicon, words)
+    labels = [intent for _, intent in examples]
+    ranked: list[tuple[str | None, float]] = [(None, 0.0)] * len(examples)
+    for fold in folds(labels, 5):
+        held = set(fold)
+        matcher = Matcher.build([ex for i, ex in enumerate(examples) if i not in held], normalizer)
+        for i in fold:
+            match = matcher.rank(examples[i][0])
+            ranked[i] = (match.intent, match.score)
+    expected = [None if label == OUT_OF_SCOPE else label for label in labels]
+    best = (0.0, 0.0)
+    print("threshold  in-scope  oos-rejection  mean")
+    for step in range(0, 61):
+        threshold = step / 100
+        predicted = [None if intent in (None, OUT_OF_SCOPE) or s < threshold else intent for intent, s in ranked]
+        result = score(expected, predicted)
+        mean = (result.in_scope_accuracy + result.oos_rejection) / 2
+        if step % 5 == 0:
+            print(f"{threshold:9.2f}  {result.in_scope_accuracy:8.3f}  {result.oos_rejection:13.3f}  {mean:.3f}")
+        if mean > best[1]:
+            best = (threshold, mean)
+    print(f"best threshold: {best[0]:.2f} (mean {best[1]:.3f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Normalisation tables: how people type on phones -> standard Indonesian tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.normalize import Normalizer, basic_tokens, phrase
+
+LEXICON = {
+    phrase("gmn"): phrase("bagaimana"),
+    phrase("son"): phrase("tidak"),
+    phrase("sonde"): phrase("tidak"),
+    phrase("gak"): phrase("tidak"),
+    phrase("beta"): phrase("saya"),
+    phrase("pi"): phrase("pergi"),
+    phrase("karja"): phrase("kerja"),
+    phrase("brp"): phrase("berapa"),
+    phrase("knp"): phrase("kenapa"),
+}
+NORMALIZER = Normalizer.build(LEXICON, ["maaf", "tolong", "saat"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Gmn crnya?", "bagaimana crnya"),
+        ("beta mau pi karja di Malaysia, son ada paspor", "saya mau pergi kerja di malaysia tidak ada paspor"),
+        ("TOLONGGG!!!", "tolong"),
+        ("maaaaf", "maaf"),
+        ("saaaat ini", "saat ini"),
+        ("hati2 ya", "hati hati ya"),
+        ("anak-anak saya", "anak anak saya"),
+        ("BP3MI NTT", "bp3mi ntt"),
+        ("biaya brp?? 😭😭", "biaya berapa"),
+        ("knp gak boleh", "kenapa tidak boleh"),
+        ("sonde", "tidak"),
+        ("\u200fparsport\u200e", "parsport"),
+        ("<b>halo</b> <script>x</script>", "halo x"),
+        ("Café ÉNDE", "cafe ende"),
+        ("Ｐａｓｐｏｒ", "paspor"),
+        ("umur 17 thn", "umur 17 thn"),
+        ("", ""),
+        ("🙏🙏🙏", ""),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value else repr(value),
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert NORMALIZER.normalize(raw) == expected
+
+
+@pytest.mark.parametrize("word", ["tidak", "bukan", "jangan", "belum", "apa", "bagaimana", "berapa", "kenapa", "siapa"])
+def test_negations_and_question_words_survive(word: str) -> None:
+    assert word in NORMALIZER.tokens(f"saya {word} paham")
+
+
+def test_only_start_of_huge_message_is_read() -> None:
+    tokens = basic_tokens("paspor " * 5000)
+    assert 0 < len(tokens) <= 2000 // len("paspor ") + 1
+
+
+def test_multi_word_lexicon_entries_win_over_single_words() -> None:
+    normalizer = Normalizer.build({phrase("jalur tikus"): phrase("jalur ilegal"), phrase("tikus"): phrase("hewan")})
+    assert normalizer.normalize("lewat jalur tikus") == "lewat jalur ilegal"
+    assert normalizer.normalize("ada tikus") == "ada hewan"
