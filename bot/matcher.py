@@ -111,7 +111,8 @@ class Matcher:
         for i, (vector, (_, intent)) in enumerate(zip(vectors, pairs, strict=False)):
             example_intent.append(position[intent])
             for feature, weight in vector.items():
-                example_index[feature].append((i, weight))
+                if feature[0] != "c":
+                    example_index[feature].append((i, weight))
                 sums[position[intent]][feature] += weight
         centroid_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for k, vector in enumerate(sums):
@@ -155,8 +156,9 @@ class Matcher:
         for feature, weight in vector.items():
             for k, w in self._centroids.get(feature, ()):
                 centroid[k] += weight * w
-            for i, w in self._examples.get(feature, ()):
-                nearest[i] += weight * w
+            if feature[0] != "c":  # n-gram postings are long; nearest examples are found by words alone
+                for i, w in self._examples.get(feature, ()):
+                    nearest[i] += weight * w
         best = [0.0] * len(self.intents)
         for i, score in nearest.items():
             k = self._example_intent[i]

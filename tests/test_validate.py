@@ -44,8 +44,9 @@ def test_base_case_is_clean(data_copy: tuple[Path, Path]) -> None:
 
 CASES = [
     ("broken_yaml", TOPIC.replace('title: "Topik uji"', 'title: "Topik uji'), INTENT,
-     "knowledge/uji.yaml:11: GALAT: YAML rusak dan tidak bisa dibaca (expected <block end>, but found '<scalar>'). Cara memperbaiki: "
-     "periksa indentasi (pakai spasi, bukan tab), tanda titik dua, dan tanda kutip di baris ini atau baris sebelumnya."),
+     "knowledge/uji.yaml:11: GALAT: YAML rusak dan tidak bisa dibaca (expected <block end>, but found '<scalar>'). "
+     "Cara memperbaiki: periksa indentasi (pakai spasi, bukan tab), tanda titik dua, dan tanda kutip di baris ini "
+     "atau baris sebelumnya."),
     ("duplicate_key", TOPIC.replace('    title: "Topik uji"\n', '    title: "Topik uji"\n    title: "Lagi"\n'), INTENT,
      "knowledge/uji.yaml:5: kolom 'title': GALAT: kunci 'title' ditulis dua kali; YAML diam-diam memakai yang terakhir. "
      "Cara memperbaiki: hapus atau ganti nama salah satunya."),

@@ -1,0 +1,172 @@
+"""Accuracy and speed benchmark: the embedded engine against two baselines, on the held-out set.
+
+Usage: pip install -e ".[bench]" && python benchmarks/run.py
+All engines learn from the same intents/. Thresholds of every engine are tuned by 5-fold
+cross-validation on intents/ only; benchmarks/heldout.yml is used for scoring and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.conversation import Engine
+from bot.evaluation import cross_validate, engine_topic, score
+from bot.training import OUT_OF_SCOPE
+from bot.validate import load_bundle
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+Predict = Callable[[str], str | None]
+
+
+@dataclass
+class Row:
+    name: str
+    in_scope: float
+    oos: float
+    emergency: float
+    p50_ms: float
+    p99_ms: float
+    load_s: float
+    peak_mb: float | None
+    note: str = ""
+
+
+def heldout() -> list[dict]:
+    return yaml.safe_load((ROOT / "benchmarks" / "heldout.yml").read_text(encoding="utf-8"))["questions"]
+
+
+def tune_threshold(examples: list[tuple[str, str]], train_scored: Callable) -> float:
+    """Best CV threshold (mean of in-scope accuracy and out-of-scope rejection) for a scored model."""
+    expected, ranked = cross_validate(examples, train_scored)  # predictions are (label, score) pairs here
+    best, best_mean = 0.0, -1.0
+    for step in range(0, 100):
+        threshold = step / 100
+        predicted = [None if r is None or r[0] == OUT_OF_SCOPE or r[1] < threshold else r[0] for r in ranked]
+        result = score(expected, predicted)
+        mean = (result.in_scope_accuracy + result.oos_rejection) / 2
+        if mean > best_mean:
+            best, best_mean = threshold, mean
+    return best
+
+
+def measure(name: str, build: Callable[[], Predict], questions: list[dict], note: str = "") -> Row:
+    started = time.perf_counter()
+    predict = build()
+    load = time.perf_counter() - started
+    # Memory is measured on a second build: tracing slows Python down and would inflate the load time.
+    tracemalloc.start()
+    traced = build()
+    traced(questions[0]["text"])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del traced
+    predicted, latencies = [], []
+    for _ in range(2):  # second pass is timed; the first warms caches
+        predicted, latencies = [], []
+        for q in questions:
+            t0 = time.perf_counter()
+            predicted.append(predict(q["text"]))
+            latencies.append((time.perf_counter() - t0) * 1000)
+    expected = [q.get("topic") for q in questions]
+    result = score(expected, predicted)
+    emergencies = [p for q, p in zip(questions, predicted, strict=True) if q.get("emergency")]
+    recall = sum(p == "darurat" for p in emergencies) / len(emergencies)
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))]
+    return Row(name, result.in_scope_accuracy, result.oos_rejection, recall, statistics.median(latencies), p99, load,
+               peak / 1e6, note)
+
+
+def main() -> None:
+    questions = heldout()
+    bundle = load_bundle(ROOT / "knowledge", ROOT / "intents")
+    examples = [(e.text, e.intent) for e in bundle.training.examples]
+    rows: list[Row] = []
+
+    def build_engine() -> Predict:
+        engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
+
+        def predict(text: str) -> str | None:
+            reply = engine.respond(text)
+            return engine_topic(reply.kind, reply.topic)
+
+        return predict
+
+    rows.append(measure("Kawan Migran (bawaan, pure Python)", build_engine, questions,
+                        "termasuk validasi + indeks saat muat"))
+
+    from rapidfuzz import fuzz, process
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    def lr_scored(part: list[tuple[str, str]]):
+        model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                              LogisticRegression(C=10, max_iter=3000))
+        model.fit([t for t, _ in part], [i for _, i in part])
+
+        def scored(text: str) -> tuple[str, float]:
+            probabilities = model.predict_proba([text])[0]
+            k = int(probabilities.argmax())
+            return str(model.classes_[k]), float(probabilities[k])
+
+        return scored
+
+    def fuzzy_scored(part: list[tuple[str, str]]):
+        texts = [t.lower() for t, _ in part]
+        labels = [i for _, i in part]
+
+        def scored(text: str) -> tuple[str, float]:
+            found = process.extractOne(text.lower(), texts, scorer=fuzz.ratio)
+            return (labels[found[2]], found[1] / 100) if found else (OUT_OF_SCOPE, 0.0)
+
+        return scored
+
+    for name, scored_factory in (("TF-IDF char 2-5 + regresi logistik", lr_scored),
+                                 ("Contoh terdekat, fuzzy ratio", fuzzy_scored)):
+        threshold = tune_threshold(examples, scored_factory)
+
+        def build(factory=scored_factory, threshold=threshold) -> Predict:
+            model = factory(examples)
+
+            def predict(text: str) -> str | None:
+                label, value = model(text)
+                return None if label == OUT_OF_SCOPE or value < threshold else label
+
+            return predict
+
+        rows.append(measure(name, build, questions, f"ambang {threshold:.2f} dari validasi silang"))
+
+    diet = RESULTS / "rasa_diet.json"
+    if diet.is_file():
+        d = json.loads(diet.read_text(encoding="utf-8"))
+        rows.append(Row(d["engine"], d["in_scope_accuracy"], d["oos_rejection"], d["emergency_recall"], d["p50_ms"],
+                        d["p99_ms"], d["load_s"], d.get("peak_mb"), d.get("notes", "dijalankan terpisah (Python 3.10)")))
+
+    in_scope = sum(1 for q in questions if q.get("topic"))
+    lines = [f"Set uji: {len(questions)} pertanyaan ({in_scope} dalam cakupan, {len(questions) - in_scope} di luar "
+             f"cakupan, {sum(1 for q in questions if q.get('emergency'))} darurat).", "",
+             "| mesin | ketepatan dalam cakupan | penolakan luar cakupan | recall darurat | p50 ms | p99 ms | "
+             "waktu muat s | memori puncak MB | catatan |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        peak = f"{r.peak_mb:.1f}" if r.peak_mb is not None else "-"
+        lines.append(f"| {r.name} | {r.in_scope:.3f} | {r.oos:.3f} | {r.emergency:.3f} | {r.p50_ms:.2f} | "
+                     f"{r.p99_ms:.2f} | {r.load_s:.2f} | {peak} | {r.note} |")
+    table = "\n".join(lines)
+    print(table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The `kawan` command line: exact output and exit codes, as other programs rely on them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.markup import to_plain
+from tests.conftest import ROOT
+
+FALLBACK_TEXT = (
+    "Maaf, saya belum mengerti pertanyaan itu. 🙏\nCoba tulis dengan kata lain, atau pilih topik di menu.\n\n"
+    "Untuk bicara dengan petugas resmi: KP2MI 0800-1000 (gratis dari Indonesia), +62 21 2924 4800 (dari luar negeri), "
+    "WhatsApp 0811-8080-141, atau Disnakertrans kabupaten/kota Anda.\nDalam bahaya? Polisi 110 · SAPA 129 "
+    "(WA 08111-129-129)."
+)
+
+
+def kawan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_prints_the_answer_as_a_user_reads_it(capsys, engine) -> None:
+    code, out, _ = kawan(capsys, "ask", "syarat jadi tki apa saja?")
+    topic = engine.kb.topics["syarat_pmi"]
+    assert code == 0
+    assert out.startswith(to_plain(topic.answer) + "\n\nSumber (diperiksa ")
+    related = [engine.kb.topics[r].title for r in topic.related] + ["📋 Menu"]
+    assert out.rstrip("\n").splitlines()[-len(related):] == [f"  {n}. {t}" for n, t in enumerate(related, 1)]
+
+
+def test_ask_json_shape(capsys) -> None:
+    code, out, _ = kawan(capsys, "ask", "--json", "syarat jadi tki apa saja?")
+    payload = json.loads(out)
+    assert code == 0
+    assert list(payload) == ["topic", "confidence", "text", "alternatives", "emergency"]
+    assert payload["topic"] == "syarat_pmi" and payload["emergency"] is False
+    assert 0 < payload["confidence"] <= 1 and isinstance(payload["alternatives"], list)
+    assert "*" not in payload["text"]
+
+
+def test_ask_json_fallback_is_exact(capsys) -> None:
+    code, out, _ = kawan(capsys, "ask", "--json", "resep rendang padang yang enak")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["topic"] is None and payload["text"] == FALLBACK_TEXT and payload["emergency"] is False
+
+
+def test_ask_json_stdin_one_line_per_input_line(monkeypatch, capsys) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("syarat jadi tki\n\nresep rendang\ntolong saya disekap\n"))
+    code, out, _ = kawan(capsys, "ask", "--json", "-")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [x["topic"] for x in lines] == ["syarat_pmi", None, None, "darurat"]
+    assert [x["emergency"] for x in lines] == [False, False, False, True]
+
+
+def test_validate_clean_data(capsys) -> None:
+    code, out, _ = kawan(capsys, "validate")
+    assert code == 0
+    assert out.splitlines()[-1].startswith("Data baik: 29 topik, ")
+
+
+def test_validate_broken_data_exit_1_with_every_problem(capsys, data_copy) -> None:
+    knowledge, intents = data_copy
+    (knowledge / "rusak.yaml").write_text("topics:\n  - id: [\n", encoding="utf-8")
+    (intents / "rusak.yml").write_text('version: 3.1\nnlu: []\n', encoding="utf-8")
+    code, out, _ = kawan(capsys, "validate", "--knowledge", str(knowledge), "--intents", str(intents))
+    assert code == 1
+    assert "knowledge/rusak.yaml:" in out and "YAML rusak" in out
+    assert "intents/rusak.yml:1: kolom 'version': GALAT: versi format Rasa harus" in out
+    assert out.splitlines()[-1] == ("Ditemukan 2 galat dan 0 peringatan. Bot tidak akan memuat data ini sebelum "
+                                    "galat diperbaiki.")
+
+
+def test_ask_refuses_a_broken_kb_with_exit_1(capsys, data_copy) -> None:
+    knowledge, intents = data_copy
+    (knowledge / "rusak.yaml").write_text("topics:\n  - id: [\n", encoding="utf-8")
+    code, out, err = kawan(capsys, "ask", "--knowledge", str(knowledge), "--intents", str(intents), "halo")
+    assert code == 1 and out == ""
+    assert err.startswith("Data pengetahuan bermasalah (1 galat); bot tidak memuatnya:\n- knowledge/rusak.yaml:")
+
+
+@pytest.mark.parametrize("args", [["terbang"], ["ask"], ["ask", "--tidak-ada", "x"], []])
+def test_usage_errors_exit_2_in_indonesian(capsys, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        code = main(args)
+        raise SystemExit(code)
+    _, err = capsys.readouterr()
+    assert exited.value.code == 2
+    if args:
+        assert "Galat penggunaan:" in err and "Lihat: kawan --help" in err
+
+
+def test_chat_menu_numbers_work() -> None:
+    script = "1\n1\nkeluar\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "chat"], input=script, capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0
+    assert "Pilih topik:" in result.stdout  # 1 = first group from the welcome menu
+    assert "Siapa boleh kerja ke luar negeri" in result.stdout  # 1 = first topic of that group
+    assert result.stdout.rstrip().endswith("Sampai jumpa. Hati-hati dan tetap aman. 🙏")
+
+
+def test_run_without_token_opens_the_terminal_chat() -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], input="paspor\n", capture_output=True, text=True,
+                            cwd=ROOT, timeout=60, env=env)
+    assert result.returncode == 0
+    assert result.stdout.startswith("TELEGRAM_BOT_TOKEN belum diisi, jadi bot berjalan di terminal.")
+    assert "Paspor dan visa" in result.stdout

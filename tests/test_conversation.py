@@ -1,0 +1,100 @@
+"""The conversation core: golden conversations, navigation, emergencies and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.conversation import Engine, Reply
+from bot.markup import to_plain
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _conversations() -> list[tuple[str, list[dict]]]:
+    out = []
+    for path in sorted(GOLDEN.glob("*.yml")):
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]:
+            out.append((conversation["name"], conversation["steps"]))
+    return out
+
+
+def _check(reply: Reply, step: dict) -> None:
+    if "topic" in step:
+        shown = None if reply.kind in ("fallback", "empty") else reply.topic
+        assert shown == step["topic"], (reply.kind, reply.topic, reply.alternatives)
+    if "kind" in step:
+        assert reply.kind == step["kind"]
+    if "emergency" in step:
+        assert reply.emergency is step["emergency"]
+    if "contains" in step:
+        assert step["contains"] in to_plain(reply.text)
+    for wanted in step.get("buttons", []):
+        buttons = [b for row in reply.buttons for b in row]
+        assert any(wanted in (b.label, b.action) for b in buttons), wanted
+
+
+@pytest.mark.parametrize(("name", "steps"), _conversations(), ids=[c[0] for c in _conversations()])
+def test_golden_conversation(engine: Engine, name: str, steps: list[dict]) -> None:
+    for step in steps:
+        reply = engine.respond(step["say"]) if "say" in step else engine.handle(step["press"])
+        _check(reply, step)
+
+
+BAD_INPUTS = {
+    "empty": "",
+    "blank": " \n\t ",
+    "ten_thousand_chars": "saya mau kerja di malaysia " * 400,
+    "binary_junk": "\x00\x01\xff\ufffd\x7f" * 50,
+    "only_emoji": "😭🙏🔥💯",
+    "rtl_marks": "\u200f\u202e\u202bمرحبا\u202c",
+    "html_looking": "<script>alert(1)</script><b>paspor</b>",
+    "markup_looking": "*bold* [x](javascript:alert(1))",
+    "surrogate_like": "paspor \udcff",
+}
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gets_a_sensible_reply(engine: Engine, text: str) -> None:
+    reply = engine.respond(text)
+    assert reply.text.strip()
+    assert reply.buttons
+    assert 0.0 <= reply.confidence <= 1.0
+
+
+def test_non_string_input_is_treated_as_empty(engine: Engine) -> None:
+    assert engine.respond(None).kind == "empty"  # type: ignore[arg-type]
+
+
+def test_same_input_same_reply(engine: Engine) -> None:
+    assert engine.respond("gmn cara cek PT resmi") == engine.respond("gmn cara cek PT resmi")
+
+
+def test_welcome_offers_every_group(engine: Engine) -> None:
+    reply = engine.welcome()
+    assert [b.action for row in reply.buttons for b in row] == [f"group:{g.id}" for g in engine.kb.groups]
+
+
+def test_every_answer_links_related_topics_and_menu(engine: Engine) -> None:
+    for topic in engine.kb.topics.values():
+        actions = [b.action for row in engine.answer(topic.id).buttons for b in row]
+        assert actions == [f"topic:{r}" for r in topic.related] + ["menu"]
+
+
+def test_unknown_action_returns_the_menu(engine: Engine) -> None:
+    reply = engine.handle("topic:tidak_ada")
+    assert reply.kind == "menu" and "tidak ada" in reply.text
+
+
+def test_denied_danger_is_not_an_emergency(engine: Engine) -> None:
+    assert not engine.respond("saya tidak dipukul tapi gaji belum dibayar 3 bulan").emergency
+
+
+def test_close_call_offers_choices(engine: Engine) -> None:
+    reply = engine.respond("biaya paspor")  # making a passport vs a passport held by the employer
+    assert reply.kind == "clarify" and reply.text == "Maksud Anda:"
+    topics = [b.action for row in reply.buttons for b in row if b.action.startswith("topic:")]
+    assert 2 <= len(topics) <= 3 and topics[0] == f"topic:{reply.topic}"
+    assert reply.alternatives and reply.topic not in reply.alternatives

@@ -1,0 +1,78 @@
+"""The real knowledge/ and intents/: clean, complete, and safe to show people in danger."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.knowledge import REQUIRED_TOPICS
+from bot.markup import to_plain
+from bot.validate import validate
+from tests.conftest import INTENTS, KNOWLEDGE
+
+# Every phone number the bot may show, each confirmed in shared/facts.md (section in brackets).
+CONFIRMED_NUMBERS = {
+    "0800-1000",  # KP2MI call centre [2]
+    "+62 21 2924 4800",  # KP2MI from abroad [2]
+    "0811-8080-141",  # KP2MI WhatsApp [2]
+    "08111-129-129",  # SAPA 129 WhatsApp [2]
+    "+62 812 9007 0027",  # Kemlu Pelindungan WNI hotline, 2018-2020 [2]
+    "+60 10-528 8040",  # KJRI Johor Bahru KSATRIA WhatsApp [5]
+    "+60 17-668 8032",  # KBRI Kuala Lumpur hotline, Dec 2024, medium-low [5]
+    "019-822 8800",  # KRI Tawau hotline, 2020, medium-low [5]
+    "011-1623 0800",  # KRI Tawau hotline, 2020, medium-low [5]
+}
+_PHONE = re.compile(r"\+?\d[\d -]{5,}\d")
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    found, problems = validate(KNOWLEDGE, INTENTS, date.today())
+    assert found is not None, "\n".join(map(str, problems))
+    return found
+
+
+def test_real_data_validates_clean_of_errors() -> None:
+    _, problems = validate(KNOWLEDGE, INTENTS, date.today())
+    assert [str(p) for p in problems if p.is_error] == []
+
+
+def test_every_public_topic_exists_with_enough_examples(bundle) -> None:
+    counts: dict[str, int] = {}
+    for example in bundle.training.examples:
+        counts[example.intent] = counts.get(example.intent, 0) + 1
+    assert set(REQUIRED_TOPICS) <= set(bundle.knowledge.topics)
+    assert {t: counts.get(t, 0) for t in REQUIRED_TOPICS if counts.get(t, 0) < 25} == {}
+    assert counts.get("out_of_scope", 0) >= 40
+
+
+@pytest.mark.parametrize("topic_id", REQUIRED_TOPICS)
+def test_answer_is_sourced_and_ends_with_a_next_step(bundle, topic_id: str) -> None:
+    topic = bundle.knowledge.topics[topic_id]
+    assert topic.sources and all(s.url.startswith(("http://", "https://")) for s in topic.sources)
+    assert "Langkah berikutnya" in topic.answer.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("topic_id", REQUIRED_TOPICS)
+def test_only_confirmed_phone_numbers_are_shown(bundle, topic_id: str) -> None:
+    answer = bundle.knowledge.topics[topic_id].answer
+    numbers = {m.group(0).strip() for m in _PHONE.finditer(answer)}
+    numbers = {n for n in numbers if not re.fullmatch(r"\d{4}-\d{4}", n)}  # year ranges like 2018-2020
+    assert numbers <= CONFIRMED_NUMBERS
+
+
+@pytest.mark.parametrize("topic_id", ["darurat", "lapor_tppo"])
+def test_police_and_sapa_come_first(bundle, topic_id: str) -> None:
+    opening = to_plain(bundle.knowledge.topics[topic_id].answer)[:200]
+    assert "110" in opening and "129" in opening and "08111-129-129" in opening
+
+
+def test_bot_says_it_is_not_a_government_service(bundle, engine) -> None:
+    assert "bukan layanan pemerintah" in engine.welcome().text.lower()
+    assert "pemerintah" in bundle.knowledge.topics["tentang_bot"].answer.lower()
+
+
+def test_only_the_emergency_topic_is_flagged(bundle) -> None:
+    assert [t.id for t in bundle.knowledge.topics.values() if t.emergency] == ["darurat"]
