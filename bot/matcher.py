@@ -12,6 +12,11 @@ from bot.normalize import Normalizer
 # Blocks of features and how much each counts; words carry meaning, n-grams survive typos.
 BLOCK_WEIGHTS = {"w": 1.0, "b": 0.5, "c": 0.8}
 CENTROID_SHARE = 0.85
+DIFFUSE_INTENT = "out_of_scope"
+DIFFUSE_SHARE = 1.6
+# Supervised term weighting: words spread over many topics ("saya", "kerja") count less.
+FOCUS_FLOOR = 1.0
+FOCUS_POWER = 1.0
 _SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
 
 Vector = dict[str, float]
@@ -90,6 +95,7 @@ class Matcher:
         self._example_intent = example_intent
         self._deletions = deletion_index
         self._vocabulary = vocabulary
+        self._diffuse = intents.index(DIFFUSE_INTENT) if DIFFUSE_INTENT in intents else None
 
     @classmethod
     def build(cls, examples: Iterable[tuple[str, str]], normalizer: Normalizer) -> Matcher:
@@ -100,10 +106,15 @@ class Matcher:
         position = {intent: i for i, intent in enumerate(intents)}
         counts = [features(tokens) for tokens, _ in pairs]
         df: Counter[str] = Counter()
-        for count in counts:
+        by_class: dict[str, Counter[int]] = defaultdict(Counter)
+        class_size = Counter(position[intent] for _, intent in pairs)
+        for count, (_, intent) in zip(counts, pairs, strict=True):
             df.update(count.keys())
+            for feature in count:
+                by_class[feature][position[intent]] += 1
         total = len(counts)
-        idf = {f: math.log((1 + total) / (1 + d)) + 1.0 for f, d in df.items()}
+        idf = {f: (math.log((1 + total) / (1 + d)) + 1.0) * _focus(by_class[f], class_size, len(intents))
+               for f, d in df.items()}
         vectors = [_weigh(count, idf) for count in counts]
         example_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         sums: list[Vector] = [defaultdict(float) for _ in intents]
@@ -164,9 +175,24 @@ class Matcher:
             k = self._example_intent[i]
             if score > best[k]:
                 best[k] = score
-        combined = [CENTROID_SHARE * c + (1 - CENTROID_SHARE) * b for c, b in zip(centroid, best, strict=False)]
+        combined = [CENTROID_SHARE * c + (1 - CENTROID_SHARE) * b for c, b in zip(centroid, best, strict=True)]
+        if self._diffuse is not None:
+            # Out-of-scope examples have nothing in common, so their centroid means little: nearest example only.
+            k = self._diffuse
+            combined[k] = max(combined[k], DIFFUSE_SHARE * best[k])
         order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
         return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
+
+
+def _focus(classes: Counter[int], class_size: Counter[int], n_classes: int) -> float:
+    """How much a feature points at few topics: 1 for one topic, FOCUS_FLOOR when spread over all."""
+    if n_classes < 2:
+        return 1.0
+    shares = [n / class_size[k] for k, n in classes.items()]
+    total = sum(shares)
+    entropy = -sum(s / total * math.log(s / total) for s in shares if s > 0)
+    focus = 1.0 - entropy / math.log(n_classes)
+    return (FOCUS_FLOOR + (1 - FOCUS_FLOOR) * focus) ** FOCUS_POWER
 
 
 def _weigh(count: Counter[str], idf: dict[str, float]) -> Vector:
