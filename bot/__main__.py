@@ -4,4 +4,6 @@ import sys
 
 from bot.cli import main
 
-sys.exit(main())
+# Guarded: the Rasa action server's worker processes re-import the main module when they start.
+if __name__ == "__main__":
+    sys.exit(main())

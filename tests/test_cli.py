@@ -118,3 +118,18 @@ def test_run_without_token_opens_the_terminal_chat() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("TELEGRAM_BOT_TOKEN belum diisi, jadi bot berjalan di terminal.")
     assert "Paspor dan visa" in result.stdout
+
+
+def test_eval_reports_per_topic_and_confusions(capsys, tmp_path) -> None:
+    heldout = tmp_path / "uji.yml"
+    heldout.write_text('questions:\n  - text: "syarat jadi tki apa saja"\n    topic: syarat_pmi\n'
+                       '  - text: "resep rendang"\n    topic: null\n', encoding="utf-8")
+    code, out, _ = kawan(capsys, "eval", "--folds", "3", "--heldout", str(heldout), "--top", "3")
+    assert code == 0
+    sections = out.split("\n\n")
+    assert sections[0].startswith("== Validasi silang 3 lipatan atas intents/ (")
+    assert "Ketepatan topik (dalam cakupan): " in sections[0] and "syarat_pmi" in sections[0]
+    assert sections[0].count("\n  ") <= 3  # --top limits the confused pairs listed
+    assert sections[1].startswith("== Set uji terpisah uji.yml (2 pertanyaan)")
+    assert "Ketepatan topik (dalam cakupan): 1.000" in sections[1]
+    assert "Penolakan di luar cakupan:      1.000" in sections[1]

@@ -24,6 +24,7 @@ _ARGPARSE_WORDS = {
     "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
     "expected one argument": "perlu satu nilai",
     "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
 }
 argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
 
@@ -35,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 # One module per sub-command under bot/cli/, each with register(commands); listed in help order.
-COMMANDS = ("run", "chat", "ask", "validate", "eval")
+COMMANDS = ("run", "chat", "ask", "validate", "eval", "actions", "export-rasa", "stats", "unanswered", "qr", "poster")
 
 
 def build_parser() -> argparse.ArgumentParser:

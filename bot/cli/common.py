@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.conversation import Engine, Reply
+from bot.errors import KawanError
 from bot.markup import to_plain
 from bot.settings import Settings
+from bot.storage import EventStore
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -38,3 +40,28 @@ def render_plain(reply: Reply) -> str:
         lines.append("")
         lines += [f"  {number}. {button.label}" for number, button in enumerate(buttons, 1)]
     return "\n".join(lines)
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE", type=Path,
+                        help="database statistik (bawaan: KAWAN_DB, atau data/kawan.sqlite3)")
+
+
+def open_existing_store(args: argparse.Namespace, settings: Settings) -> EventStore:
+    """The bot's event database; reports never create an empty one by mistake."""
+    path = getattr(args, "db", None) or settings.db_path
+    if not path.is_file():
+        raise KawanError(f"database statistik {path} belum ada. Bot membuatnya saat pertama berjalan; "
+                         "pakai --db FILE atau KAWAN_DB untuk menunjuk berkas lain.")
+    return EventStore.open(path, settings.secret, settings.retention_days)
+
+
+def positive_days(text: str) -> int:
+    """argparse type for --days: a whole number of at least 1."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"harus angka bulat, bukan {text!r}") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"minimal 1, bukan {days}")
+    return days

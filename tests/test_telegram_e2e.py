@@ -1,0 +1,279 @@
+"""End to end: `kawan run` as a real process against a Bot API emulator on 127.0.0.1, used as people would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot import telegram_texts as tt
+from bot.conversation import Engine
+from bot.referral import referral_code
+from bot.telegram_render import render
+from tests import telegram_payloads as tp
+from tests.telegram_emulator import ApiCall, BotApiEmulator
+from tests.telegram_offline import html_problems, plain
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = 42
+SECRET = "rahasia-e2e"
+START_TIMEOUT = 30.0
+REPLY_TIMEOUT = 10.0
+# Said in the conversation and answered; the database must never contain it.
+ANSWERED_QUESTION = "syarat jadi pmi apa saja ya kak"
+
+
+def bot_env(api_url: str, folder: Path, **extra: str) -> dict[str, str]:
+    # No proxies: every request must stay on the loopback interface.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("KAWAN_", "TELEGRAM_")) and "proxy" not in k.lower()}
+    env.update(TELEGRAM_BOT_TOKEN=tp.TOKEN, TELEGRAM_API_URL=api_url, KAWAN_DB=str(folder / "kawan.sqlite3"),
+               KAWAN_ADMINS=str(ADMIN), KAWAN_SECRET=SECRET, PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+@dataclass
+class RunningBot:
+    emulator: BotApiEmulator
+    process: subprocess.Popen[bytes]
+    log: Path
+    db: Path
+
+    def converse(self, user: int, text: str | None, replies: int = 1, **fields: object) -> list[ApiCall]:
+        """Say something and wait for `replies` messages back."""
+        since = self.emulator.mark()
+        self.emulator.say(user, text, **fields)
+        return self.wait_replies(user, since, replies)
+
+    def press(self, user: int, message: ApiCall, data: str, replies: int = 1) -> list[ApiCall]:
+        since = self.emulator.mark()
+        message_id = self.sent_id(user, message)
+        self.emulator.press(user, message_id, data)
+        self.emulator.wait_for(lambda calls: any(c.method == "answerCallbackQuery" for c in calls[since:]),
+                               REPLY_TIMEOUT)
+        return self.wait_replies(user, since, replies)
+
+    def wait_replies(self, user: int, since: int, count: int) -> list[ApiCall]:
+        if count:
+            self.emulator.wait_for(lambda calls: len(self.emulator.replies(user, since)) >= count, REPLY_TIMEOUT)
+        return self.emulator.replies(user, since)
+
+    def sent_id(self, user: int, message: ApiCall) -> int:
+        """The message_id the emulator gave a message the bot sent."""
+        for (chat, message_id), shown in self.emulator.messages.items():
+            if chat == user and shown.get("text") == message.text:
+                return message_id
+        raise AssertionError("message not found")
+
+
+def start_bot(emulator: BotApiEmulator, folder: Path, **extra: str) -> tuple[subprocess.Popen[bytes], Path]:
+    log = folder / "bot.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT, env=bot_env(emulator.url, folder, **extra))
+    return process, log
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    folder = tmp_path_factory.mktemp("e2e")
+    emulator = BotApiEmulator().start()
+    process, log = start_bot(emulator, folder)
+    try:
+        # Commands are set in post_init; deleteWebhook follows as long polling begins.
+        emulator.wait_for(lambda calls: any(c.method == "deleteWebhook" for c in calls), START_TIMEOUT)
+        yield RunningBot(emulator, process, log, folder / "kawan.sqlite3")
+    finally:
+        stop(process)
+        emulator.stop()
+
+
+def assert_valid(calls: list[ApiCall]) -> None:
+    for call in calls:
+        if call.method == "sendMessage":
+            assert html_problems(call.text) == []
+            assert tp.utf16_len(plain(call.text)) <= 4096
+
+
+def test_start_up_registers_commands_and_starts_long_polling(running: RunningBot) -> None:
+    calls = running.emulator.calls
+    (commands,) = [c for c in calls if c.method == "setMyCommands"]
+    assert [c["command"] for c in commands.params["commands"]] == [name for name, _ in tt.COMMANDS]
+    assert any(c.method == "deleteWebhook" for c in calls)  # polling starts by making sure no webhook is set
+    assert running.emulator.unknown == []
+
+
+def test_start_then_menu_buttons_down_to_an_answer_and_a_vote(running: RunningBot) -> None:
+    (welcome,) = running.converse(100, "/start")
+    assert "selamat datang" in plain(welcome.text)
+    assert ("📋 Berangkat resmi", "group:prosedur") in welcome.buttons
+    (group,) = running.press(100, welcome, "group:prosedur")
+    assert ("Langkah daftar resmi", "topic:langkah_pendaftaran") in group.buttons
+    (answer,) = running.press(100, group, "topic:langkah_pendaftaran")
+    assert ("👍", "fb:up:langkah_pendaftaran") in answer.buttons
+    since = running.emulator.mark()
+    running.press(100, answer, "fb:up:langkah_pendaftaran", replies=0)
+    running.emulator.wait_for(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls[since:]))
+    assert_valid([welcome, group, answer])
+
+
+def test_a_question_is_answered(running: RunningBot, engine: Engine) -> None:
+    calls = running.converse(101, ANSWERED_QUESTION)
+    assert [c.text for c in calls] == [m.html for m in render(engine.respond(ANSWERED_QUESTION))]
+    assert_valid(calls)
+
+
+def test_an_emergency_gets_the_contacts_in_the_first_message(running: RunningBot) -> None:
+    first = running.converse(102, "tolong saya disekap majikan, paspor diambil")[0]
+    assert "110" in plain(first.text) and "129" in plain(first.text)
+
+
+def test_deep_links_open_a_topic_and_count_a_referral(running: RunningBot, engine: Engine) -> None:
+    (answer,) = running.converse(103, "/start paspor_ditahan")
+    assert answer.text == render(engine.answer("paspor_ditahan"))[0].html
+    code = referral_code(ADMIN, SECRET)
+    (welcome,) = running.converse(104, f"/start ref_{code}")
+    assert "selamat datang" in plain(welcome.text)
+    # Events are written on a background thread; the count is checked after shutdown, when all are flushed.
+
+
+def test_out_of_scope_text_gets_the_kind_fallback(running: RunningBot) -> None:
+    (reply,) = running.converse(105, "siapa pemenang piala dunia tahun lalu")
+    assert plain(reply.text).startswith("Maaf") and "0800-1000" in plain(reply.text)
+
+
+def test_a_4096_character_message_is_answered(running: RunningBot) -> None:
+    calls = running.converse(106, ("kerja di luar negeri " * 250)[:4096])
+    assert calls and calls[0].status == 200
+    assert_valid(calls)
+
+
+def test_a_photo_gets_a_request_to_type(running: RunningBot) -> None:
+    (reply,) = running.converse(107, None, **tp.PHOTO)
+    assert "ketik" in plain(reply.text)
+
+
+def test_a_burst_from_20_users_is_all_answered(running: RunningBot) -> None:
+    questions = ["syarat jadi pmi", "biaya ke taiwan berapa", "cara cek PT resmi", "paspor saya ditahan majikan",
+                 "gaji tidak dibayar", "kontak BP3MI Kupang"] * 4
+    users = range(2001, 2021)
+    since = running.emulator.mark()
+    started = time.monotonic()
+    for user, question in zip(users, questions, strict=False):
+        running.emulator.say(user, question)
+    running.emulator.wait_for(lambda calls: all(running.emulator.replies(u, since) for u in users), REPLY_TIMEOUT)
+    assert time.monotonic() - started < REPLY_TIMEOUT
+    for user in users:
+        assert_valid(running.emulator.replies(user, since))
+
+
+def test_a_user_who_blocked_the_bot_breaks_nothing(running: RunningBot) -> None:
+    running.emulator.blocked.add(3001)
+    since = running.emulator.mark()
+    running.emulator.say(3001, "syarat jadi pmi")
+    running.emulator.wait_for(lambda calls: any(c.chat_id == 3001 for c in calls[since:]))
+    assert running.converse(3002, "syarat jadi pmi")
+    assert running.process.poll() is None
+
+
+def test_admin_statistics_and_refusal_for_others(running: RunningBot, engine: Engine) -> None:
+    admin = running.converse(ADMIN, "/statistik", replies=2)
+    assert "Statistik" in plain(admin[0].text) and admin[-1].method == "sendPhoto" and admin[-1].files["photo"] > 0
+    other = running.converse(108, "/statistik")
+    assert [c.text for c in other] == [m.html for m in render(engine.respond("/statistik"))]
+
+
+def test_share_link_and_qr_code(running: RunningBot) -> None:
+    text, photo = running.converse(109, "/bagikan", replies=2)
+    assert f"https://t.me/{tp.BOT_USERNAME}?start=ref_{referral_code(109, SECRET)}" in text.text
+    assert photo.method == "sendPhoto" and photo.files["photo"] > 100
+
+
+def test_sigterm_stops_cleanly_and_nothing_private_was_kept(running: RunningBot) -> None:
+    assert running.emulator.rejected == []  # Telegram's rules (HTML, length, button data) were never broken
+    started = time.monotonic()
+    running.process.send_signal(signal.SIGTERM)
+    assert running.process.wait(timeout=10) == 0
+    assert time.monotonic() - started < 5
+    log = running.log.read_text(encoding="utf-8")
+    assert tp.TOKEN not in log
+    assert "Traceback" not in log
+    assert ANSWERED_QUESTION not in log
+    stored = b"".join(p.read_bytes() for p in running.db.parent.glob("kawan.sqlite3*"))
+    assert ANSWERED_QUESTION.encode() not in stored and b"Pengguna" not in stored
+    with sqlite3.connect(running.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'message'").fetchone()[0] >= 30
+        assert db.execute("SELECT COUNT(*) FROM events WHERE user_hash = '100'").fetchone() == (0,)
+        code = referral_code(ADMIN, SECRET)
+        assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'referral' AND ref = ?", (code,)).fetchone() == (1,)
+
+
+# Webhook mode -----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def post(url: str, body: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers)
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with direct.open(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except urllib.error.URLError:
+        return 0  # not listening yet
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None:
+    emulator = BotApiEmulator().start()
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/kawan-hook"
+    process, log = start_bot(emulator, tmp_path, KAWAN_WEBHOOK_URL=hook, KAWAN_WEBHOOK_LISTEN="127.0.0.1",
+                             KAWAN_WEBHOOK_PORT=str(port), KAWAN_WEBHOOK_SECRET="rahasia-webhook")
+    try:
+        calls = emulator.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), START_TIMEOUT)
+        (setting,) = [c for c in calls if c.method == "setWebhook"]
+        assert setting.params["url"] == hook and setting.params["secret_token"] == "rahasia-webhook"
+        # The server may need a moment after setWebhook before it accepts connections.
+        wait_until(lambda: post(hook, {}, "salah") == 403, START_TIMEOUT)
+        assert post(hook, tp.message_update("/start", 501), None) == 403
+        assert emulator.replies(501) == []
+        assert post(hook, tp.message_update("/start", 501), "rahasia-webhook") == 200
+        emulator.wait_for(lambda calls: bool(emulator.replies(501)), REPLY_TIMEOUT)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert tp.TOKEN not in log.read_text(encoding="utf-8")
+    finally:
+        stop(process)
+        emulator.stop()
