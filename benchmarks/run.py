@@ -1,6 +1,6 @@
 """Accuracy and speed benchmark: the embedded engine against two baselines, on the held-out set.
 
-Usage: pip install -e ".[bench]" && python benchmarks/run.py
+Usage: pip install -e ".[bench]" && python -m benchmarks.run
 All engines learn from the same intents/. Thresholds of every engine are tuned by 5-fold
 cross-validation on intents/ only; benchmarks/heldout.yml is used for scoring and nothing else.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.tune import PLATEAU
 from bot.conversation import Engine
 from bot.evaluation import cross_validate, engine_topic, score
 from bot.training import OUT_OF_SCOPE
@@ -45,17 +46,17 @@ def heldout() -> list[dict]:
 
 
 def tune_threshold(examples: list[tuple[str, str]], train_scored: Callable) -> float:
-    """Best CV threshold (mean of in-scope accuracy and out-of-scope rejection) for a scored model."""
+    """CV-tuned threshold (mean of in-scope accuracy and out-of-scope rejection) for a scored model."""
     expected, ranked = cross_validate(examples, train_scored)  # predictions are (label, score) pairs here
-    best, best_mean = 0.0, -1.0
+    means = []
     for step in range(0, 100):
         threshold = step / 100
         predicted = [None if r is None or r[0] == OUT_OF_SCOPE or r[1] < threshold else r[0] for r in ranked]
         result = score(expected, predicted)
-        mean = (result.in_scope_accuracy + result.oos_rejection) / 2
-        if mean > best_mean:
-            best, best_mean = threshold, mean
-    return best
+        means.append((threshold, (result.in_scope_accuracy + result.oos_rejection) / 2))
+    top = max(mean for _, mean in means)
+    # Same rule as benchmarks/tune.py for the engine: on a plateau, the most cautious threshold.
+    return max(threshold for threshold, mean in means if mean >= top - PLATEAU)
 
 
 def measure(name: str, build: Callable[[], Predict], questions: list[dict], note: str = "") -> Row:
