@@ -135,7 +135,9 @@ class Engine:
         found = self.matcher.rank(text)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         in_scope = found.intent not in (None, OUT_OF_SCOPE) and found.score >= self.threshold
-        danger = self.danger.find(tokens) is not None
+        # Typos must not hide danger: check the spelling-corrected words too ("dikurng" -> "dikurung").
+        corrected = [self.matcher.correct(t) for t in tokens]
+        danger = self.danger.find(tokens) is not None or self.danger.find(corrected) is not None
         if danger or (found.intent == EMERGENCY_TOPIC and found.score >= EMERGENCY_FLOOR):
             return self._emergency(ranked, found.score if found.intent == EMERGENCY_TOPIC else 1.0)
         if not in_scope:
