@@ -132,11 +132,12 @@ class Engine:
             return Reply(texts.EMPTY, "empty", buttons=self._menu_rows())
         if " ".join(tokens) in MENU_WORDS:
             return self.menu()
-        found = self.matcher.rank(text)
+        # Normalised once: the corrected words feed both the matcher and the danger check, because typos
+        # must not hide danger ("dikurng" -> "dikurung").
+        corrected = [self.matcher.correct(t) for t in tokens]
+        found = self.matcher.rank_tokens(corrected)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         in_scope = found.intent not in (None, OUT_OF_SCOPE) and found.score >= self.threshold
-        # Typos must not hide danger: check the spelling-corrected words too ("dikurng" -> "dikurung").
-        corrected = [self.matcher.correct(t) for t in tokens]
         danger = self.danger.find(tokens) is not None or self.danger.find(corrected) is not None
         if danger or (found.intent == EMERGENCY_TOPIC and found.score >= EMERGENCY_FLOOR):
             return self._emergency(ranked, found.score if found.intent == EMERGENCY_TOPIC else 1.0)

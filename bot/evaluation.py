@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -66,14 +66,6 @@ def cross_validate(examples: Sequence[tuple[str, str]], train: Callable[[list[tu
         for i in fold:
             predicted[i] = predict(examples[i][0])
     return expected, predicted
-
-
-def by_topic(scores: Scores) -> dict[str, list[str]]:
-    """Which topics each topic is mistaken for, for a short report."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for expected, predicted, count in scores.confused:
-        out[expected].append(f"{predicted}×{count}")
-    return out
 
 
 def engine_topic(reply_kind: str, topic: str | None) -> str | None:

@@ -153,13 +153,20 @@ class Matcher:
                       key=lambda c: (self._idf.get("w:" + c, math.inf), c))
         return good[0] if good else token
 
+    def corrected_tokens(self, text: str) -> list[str]:
+        """Normalised tokens with one-typo words replaced by the known word."""
+        return [self.correct(t) for t in self.normalizer.tokens(text)]
+
     def vector(self, text: str) -> Vector:
-        tokens = [self.correct(t) for t in self.normalizer.tokens(text)]
-        return _weigh(features(tokens), self._idf)
+        return _weigh(features(self.corrected_tokens(text)), self._idf)
 
     def rank(self, text: str, limit: int = 5) -> Match:
         """Intents ranked by combined centroid and nearest-example similarity."""
-        vector = self.vector(text)
+        return self.rank_tokens(self.corrected_tokens(text), limit)
+
+    def rank_tokens(self, tokens: Sequence[str], limit: int = 5) -> Match:
+        """rank() for tokens already normalised and corrected (the engine reuses them for danger checks)."""
+        vector = _weigh(features(tokens), self._idf)
         if not vector:
             return Match(())
         centroid = [0.0] * len(self.intents)
