@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,14 +17,9 @@ from bot.cli import main
 from bot.conversation import Engine
 from bot.markup import to_plain
 from tests.conftest import ROOT
+from tests.processes import free_port, stop_process_group
 
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http(method: str, url: str, body: bytes | None = None) -> tuple[int, Any]:
@@ -63,13 +55,7 @@ def server() -> Iterator[str]:
             time.sleep(0.3)
         yield base
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process, timeout=15)
         if process.stdout:
             process.stdout.close()
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +26,7 @@ from bot.markup import to_plain
 from bot.rasa_export import project_files, write_project
 from bot.validate import load_bundle
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
+from tests.processes import free_port, stop_process_group
 
 pytestmark = pytest.mark.rasa_full
 
@@ -51,12 +50,6 @@ def rasa_env() -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rasa(project: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
     return subprocess.run([RASA_PYTHON, "-m", "rasa", *args], cwd=project, env=rasa_env(), capture_output=True,
                           text=True, timeout=timeout, check=False)
@@ -69,13 +62,7 @@ def start(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> subp
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_process_group(process, timeout=20)
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from bot.conversation import Engine
 from bot.referral import referral_code
 from bot.telegram_render import render
 from tests import telegram_payloads as tp
+from tests.processes import free_port
 from tests.telegram_emulator import ApiCall, BotApiEmulator
 from tests.telegram_offline import html_problems, plain
 
@@ -227,12 +227,6 @@ def test_sigterm_stops_cleanly_and_nothing_private_was_kept(running: RunningBot)
 
 
 # Webhook mode -----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def post(url: str, body: dict, secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
