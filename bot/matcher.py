@@ -14,9 +14,6 @@ BLOCK_WEIGHTS = {"w": 1.0, "b": 0.5, "c": 0.8}
 CENTROID_SHARE = 0.85
 DIFFUSE_INTENT = "out_of_scope"
 DIFFUSE_SHARE = 1.6
-# Supervised term weighting: words spread over many topics ("saya", "kerja") count less.
-FOCUS_FLOOR = 1.0
-FOCUS_POWER = 1.0
 _SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
 
 Vector = dict[str, float]
@@ -106,15 +103,10 @@ class Matcher:
         position = {intent: i for i, intent in enumerate(intents)}
         counts = [features(tokens) for tokens, _ in pairs]
         df: Counter[str] = Counter()
-        by_class: dict[str, Counter[int]] = defaultdict(Counter)
-        class_size = Counter(position[intent] for _, intent in pairs)
-        for count, (_, intent) in zip(counts, pairs, strict=True):
+        for count in counts:
             df.update(count.keys())
-            for feature in count:
-                by_class[feature][position[intent]] += 1
         total = len(counts)
-        idf = {f: (math.log((1 + total) / (1 + d)) + 1.0) * _focus(by_class[f], class_size, len(intents))
-               for f, d in df.items()}
+        idf = {f: math.log((1 + total) / (1 + d)) + 1.0 for f, d in df.items()}
         vectors = [_weigh(count, idf) for count in counts]
         example_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         sums: list[Vector] = [defaultdict(float) for _ in intents]
@@ -122,7 +114,7 @@ class Matcher:
         for i, (vector, (_, intent)) in enumerate(zip(vectors, pairs, strict=False)):
             example_intent.append(position[intent])
             for feature, weight in vector.items():
-                if feature[0] != "c":
+                if feature[0] != "c":  # n-gram postings are long; nearest examples are found by words alone
                     example_index[feature].append((i, weight))
                 sums[position[intent]][feature] += weight
         centroid_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -174,9 +166,8 @@ class Matcher:
         for feature, weight in vector.items():
             for k, w in self._centroids.get(feature, ()):
                 centroid[k] += weight * w
-            if feature[0] != "c":  # n-gram postings are long; nearest examples are found by words alone
-                for i, w in self._examples.get(feature, ()):
-                    nearest[i] += weight * w
+            for i, w in self._examples.get(feature, ()):
+                nearest[i] += weight * w
         best = [0.0] * len(self.intents)
         for i, score in nearest.items():
             k = self._example_intent[i]
@@ -189,17 +180,6 @@ class Matcher:
             combined[k] = max(combined[k], DIFFUSE_SHARE * best[k])
         order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
         return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
-
-
-def _focus(classes: Counter[int], class_size: Counter[int], n_classes: int) -> float:
-    """How much a feature points at few topics: 1 for one topic, FOCUS_FLOOR when spread over all."""
-    if n_classes < 2:
-        return 1.0
-    shares = [n / class_size[k] for k, n in classes.items()]
-    total = sum(shares)
-    entropy = -sum(s / total * math.log(s / total) for s in shares if s > 0)
-    focus = 1.0 - entropy / math.log(n_classes)
-    return (FOCUS_FLOOR + (1 - FOCUS_FLOOR) * focus) ** FOCUS_POWER
 
 
 def _weigh(count: Counter[str], idf: dict[str, float]) -> Vector:
