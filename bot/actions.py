@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import texts
-from bot.conversation import Button, Engine, Reply
+from bot.conversation import Engine, Reply
 from bot.knowledge import EMERGENCY_TOPIC
 from bot.markup import to_plain
 from bot.rasa_export import ACTION_ANSWER, ACTION_EMERGENCY
@@ -58,7 +58,7 @@ def _also_offer(engine: Engine, reply: Reply, topic: str) -> Reply:
     if topic == EMERGENCY_TOPIC or topic in reply.alternatives:
         return reply
     text = reply.text if reply.alternatives else f"{reply.text}\n\n{texts.EMERGENCY_ALSO}"
-    button = Button(engine.kb.topics[topic].title, f"topic:{topic}")
+    button = engine.topic_button(topic)
     return replace(reply, text=text, alternatives=(topic, *reply.alternatives), buttons=((button,), *reply.buttons))
 
 

@@ -80,18 +80,19 @@ class Engine:
         group = self.kb.group(group_id)
         if group is None:
             return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
-        rows = tuple((self._topic_button(t),) for t in group.topics)
+        rows = tuple((self.topic_button(t),) for t in group.topics)
         return Reply(texts.GROUP.format(title=group.title), "group",
                      buttons=rows + ((Button(texts.MENU_BUTTON, "menu"),),))
 
-    def _topic_button(self, topic_id: str) -> Button:
+    def topic_button(self, topic_id: str) -> Button:
+        """The button that opens one topic; every shell offers topics the same way."""
         return Button(self.kb.topics[topic_id].title, f"topic:{topic_id}")
 
     def answer(self, topic_id: str, confidence: float = 1.0, alternatives: tuple[str, ...] = ()) -> Reply:
         topic = self.kb.topics.get(topic_id)
         if topic is None:
             return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
-        rows = tuple((self._topic_button(r),) for r in topic.related)
+        rows = tuple((self.topic_button(r),) for r in topic.related)
         return Reply(self._answer_text(topic), "answer", topic.id, confidence, alternatives,
                      topic.emergency, rows + ((Button(texts.MENU_BUTTON, "menu"),),))
 
@@ -147,7 +148,7 @@ class Engine:
         close = [t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold]
         if close and score < CONFIDENT:
             choices = (top, *close)
-            rows = tuple((self._topic_button(t),) for t in choices)
+            rows = tuple((self.topic_button(t),) for t in choices)
             return Reply(texts.CLARIFY, "clarify", top, score, tuple(close), False,
                          rows + ((Button(texts.MENU_BUTTON, "menu"),),))
         alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold)
@@ -158,7 +159,7 @@ class Engine:
         others = tuple(t for t, s in ranked[:MAX_ALTERNATIVES] if t != EMERGENCY_TOPIC and s >= self.threshold)
         if not others:
             return replace(reply, kind="emergency", emergency=True)
-        rows = tuple((self._topic_button(t),) for t in others) + reply.buttons
+        rows = tuple((self.topic_button(t),) for t in others) + reply.buttons
         text = f"{reply.text}\n\n{texts.EMERGENCY_ALSO}"
         return replace(reply, text=text, kind="emergency", emergency=True, alternatives=others, buttons=rows)
 
@@ -168,5 +169,5 @@ class Engine:
         rows = self._menu_rows()
         if near:
             text = f"{texts.FALLBACK}\n\n{texts.FALLBACK_SUGGEST}"
-            rows = tuple((self._topic_button(t),) for t in near) + ((Button(texts.MENU_BUTTON, "menu"),),)
+            rows = tuple((self.topic_button(t),) for t in near) + ((Button(texts.MENU_BUTTON, "menu"),),)
         return Reply(text, "fallback", None, ranked[0][1] if ranked else 0.0, near, False, rows)
