@@ -23,11 +23,11 @@ from pathlib import Path
 
 import yaml
 
-from bot.evaluation import folds, score
-from bot.knowledge import EMERGENCY_TOPIC
-from bot.rasa_export import AMBIGUITY_THRESHOLD, FALLBACK_THRESHOLD, NLU_FALLBACK, project_files, write_project
-from bot.training import OUT_OF_SCOPE
-from bot.validate import Bundle, load_bundle
+from bot.content.knowledge import EMERGENCY_TOPIC
+from bot.content.training import OUT_OF_SCOPE
+from bot.content.validate import Bundle, load_bundle
+from bot.core.evaluation import folds, score
+from bot.rasa.export import AMBIGUITY_THRESHOLD, FALLBACK_THRESHOLD, NLU_FALLBACK, project_files, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,8 +96,8 @@ def with_actions(bundle: Bundle, questions: list[dict], predictions: list[dict])
         from bot.actions import choose_reply
     except ImportError:  # rasa-sdk is an optional extra
         return ""
-    from bot.conversation import Engine
-    from bot.evaluation import engine_topic
+    from bot.core.conversation import Engine
+    from bot.core.evaluation import engine_topic
 
     engine = Engine(bundle)
     topics, emergency = [], []

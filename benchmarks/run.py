@@ -18,10 +18,10 @@ from pathlib import Path
 import yaml
 
 from benchmarks.tune import PLATEAU
-from bot.conversation import Engine
-from bot.evaluation import cross_validate, engine_topic, score
-from bot.training import OUT_OF_SCOPE
-from bot.validate import load_bundle
+from bot.content.training import OUT_OF_SCOPE
+from bot.content.validate import load_bundle
+from bot.core.conversation import Engine
+from bot.core.evaluation import cross_validate, engine_topic, score
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"

@@ -33,7 +33,7 @@ from tests.telegram_emulator import ApiCall, BotApiEmulator  # noqa: E402
 START_TIMEOUT = 60.0
 # Flood control allows 20 messages a minute per person; more per person would measure the "pelan-pelan" note.
 MAX_PER_USER = 20
-UNLIMITED = ("import os, sys; from bot.settings import Settings; from bot.telegram_app import run_bot; "
+UNLIMITED = ("import os, sys; from bot.settings import Settings; from bot.telegram.app import run_bot; "
              "sys.exit(run_bot(Settings.from_env(os.environ), telegram_limits=False))")
 
 

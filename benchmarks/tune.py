@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.evaluation import folds, score
-from bot.matcher import Matcher
-from bot.normalize import Normalizer
-from bot.training import OUT_OF_SCOPE, read_training
+from bot.content.training import OUT_OF_SCOPE, read_training
+from bot.core.evaluation import folds, score
+from bot.core.matcher import Matcher
+from bot.core.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATEAU = 0.005

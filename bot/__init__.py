@@ -1,6 +1,6 @@
 """Kawan Migran: safe-migration guidance for prospective migrant workers, in their own words."""
 
-from bot.conversation import Button, Engine, Reply
+from bot.core.conversation import Button, Engine, Reply
 from bot.errors import KawanError, KnowledgeError
 from bot.problems import Problem
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Engine
+from bot.core.conversation import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -16,10 +16,10 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
-from bot.live_knowledge import LiveKnowledge
+from bot.admin.store_thread import StoreThread
+from bot.core.live_knowledge import LiveKnowledge
 from bot.settings import Settings
-from bot.store_thread import StoreThread
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from tests.telegram_payloads import bot_user
 
 T = TypeVar("T")

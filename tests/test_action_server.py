@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.conversation import Engine
-from bot.markup import to_plain
+from bot.content.markup import to_plain
+from bot.core.conversation import Engine
 from tests.conftest import ROOT
 from tests.processes import free_port, stop_process_group
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.anonymise import mask
+from bot.admin.anonymise import mask
 
 MASKED = [
     # Indonesian mobile numbers, every way people type them.

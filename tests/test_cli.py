@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.markup import to_plain
+from bot.content.markup import to_plain
 from tests.conftest import ROOT
 
 FALLBACK_TEXT = (

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.conversation import Engine, Reply
-from bot.markup import to_plain
+from bot.content.markup import to_plain
+from bot.core.conversation import Engine, Reply
 
 GOLDEN = Path(__file__).parent / "golden"
 

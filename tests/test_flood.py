@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import SWEEP_EVERY, FloodGuard, Verdict
+from bot.telegram.flood import SWEEP_EVERY, FloodGuard, Verdict
 
 
 def test_twenty_a_minute_then_one_note_then_drops() -> None:

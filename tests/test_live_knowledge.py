@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Engine
+from bot.core.conversation import Engine
+from bot.core.live_knowledge import LiveKnowledge, snapshot
 from bot.errors import KnowledgeError
-from bot.live_knowledge import LiveKnowledge, snapshot
 from bot.problems import Problem
 
 NEW_LINE = "Kantor LTSA sekarang buka juga hari Sabtu (teks uji)."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalize import Normalizer, basic_tokens, phrase
+from bot.core.normalize import Normalizer, basic_tokens, phrase
 
 LEXICON = {
     phrase("gmn"): phrase("bagaimana"),

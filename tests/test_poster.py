@@ -9,8 +9,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from bot.admin.poster import DPI, HEIGHT, WIDTH, PosterContent, poster_bytes, render_poster
 from bot.cli import main
-from bot.poster import DPI, HEIGHT, WIDTH, PosterContent, poster_bytes, render_poster
 
 LINK = "https://t.me/KawanMigranBot?start=ref_abcdefgh"
 

@@ -13,10 +13,10 @@ pytest.importorskip("rasa_sdk")
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
-from bot import actions  # noqa: E402
 from bot.actions import ActionDarurat, ActionJawab  # noqa: E402
-from bot.conversation import Engine  # noqa: E402
-from bot.markup import to_plain  # noqa: E402
+from bot.content.markup import to_plain  # noqa: E402
+from bot.core.conversation import Engine  # noqa: E402
+from bot.rasa import actions  # noqa: E402
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT  # noqa: E402
 
 DANGER = "tolong saya dikunci di kamar sama majikan"

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.rasa_export import ACTION_URL, FALLBACK_THRESHOLD, project_files
-from bot.training import read_training
-from bot.validate import Bundle, load_bundle
+from bot.content.training import read_training
+from bot.content.validate import Bundle, load_bundle
+from bot.rasa.export import ACTION_URL, FALLBACK_THRESHOLD, project_files
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
 
 FILES = ["domain.yml", "config.yml", "data/nlu.yml", "data/rules.yml", "endpoints.yml", "credentials.yml",
@@ -148,7 +148,7 @@ def test_export_rasa_refuses_broken_data(capsys: pytest.CaptureFixture[str], dat
 
 
 def test_the_export_needs_no_rasa_sdk() -> None:
-    code = ("import sys\nimport bot.rasa_export, bot.cli.export_rasa\n"
+    code = ("import sys\nimport bot.rasa.export, bot.cli.export_rasa\n"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'rasa_sdk')))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == ""

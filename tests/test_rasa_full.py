@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from bot.conversation import Engine
-from bot.markup import to_plain
-from bot.rasa_export import project_files, write_project
-from bot.validate import load_bundle
+from bot.content.markup import to_plain
+from bot.content.validate import load_bundle
+from bot.core.conversation import Engine
+from bot.rasa.export import project_files, write_project
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
 from tests.processes import free_port, stop_process_group
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.knowledge import REQUIRED_TOPICS
-from bot.markup import to_plain
-from bot.validate import validate
+from bot.content.knowledge import REQUIRED_TOPICS
+from bot.content.markup import to_plain
+from bot.content.validate import validate
 from tests.conftest import INTENTS, KNOWLEDGE
 
 # Every phone number the bot may show, each confirmed in shared/facts.md (section in brackets).

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from PIL import Image
 
+from bot.admin.stats_report import WIDTH, summary_chart_png, summary_text
+from bot.admin.storage import EventStore
+from bot.admin.unanswered import PLACEHOLDER_INTENT
 from bot.cli import main
-from bot.stats_report import WIDTH, summary_chart_png, summary_text
-from bot.storage import EventStore
-from bot.training import read_training
-from bot.unanswered import PLACEHOLDER_INTENT
+from bot.content.training import read_training
 
 SECRET = "rahasia-uji"
 WEEKDAYS = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
@@ -54,7 +54,8 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         record("start", 103, at=today)
         record("referral", 103, ref="abcdefgh", at=today)
         record("message", 101, at=yesterday)
-        record("answer", 101, topic="syarat_pmi", confidence=0.5, text="syarat kerja ke malaysia", at=yesterday)
+        record("answer", 101, topic="syarat_pmi", confidence=0.5, text="syarat kerja ke malaysia", at=yesterday,
+               unsure=True)
         record("message", 103, at=yesterday)
         record("fallback", 103, text="Resep rendang 0812-3456-7890", at=yesterday)
         record("start", 104, at=yesterday)

@@ -10,9 +10,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from bot.admin.qr import qr_image, qr_png
+from bot.admin.referral import code_from_start, referral_code, share_link, topic_link
 from bot.cli import main
-from bot.qr import qr_image, qr_png
-from bot.referral import code_from_start, referral_code, share_link, topic_link
 
 
 def decode(image: Image.Image) -> list[str]:
@@ -34,7 +34,7 @@ def test_codes_of_many_volunteers_do_not_collide() -> None:
 
 
 def test_referral_code_differs_from_the_statistics_hash(tmp_path: Path) -> None:
-    from bot.storage import EventStore
+    from bot.admin.storage import EventStore
 
     with EventStore.open(tmp_path / "k.db", secret="rahasia") as store:
         assert referral_code(42, "rahasia") not in store.user_hash(42)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import SCHEMA_VERSION, EventStore, StorageError
+from bot.admin.storage import SCHEMA_VERSION, EventStore, StorageError
 from tests.conftest import ROOT
 
 USER_ID = 987654321
@@ -69,7 +69,8 @@ def test_text_is_kept_only_for_questions_answered_badly_and_always_masked(
         tmp_path: Path, kind: str, confidence: float | None, kept: bool) -> None:
     db = tmp_path / "kawan.sqlite3"
     with EventStore.open(db, secret="s") as store:
-        store.record(kind, USER_ID, confidence=confidence, text="tolong hubungi 0812-3456-7890 atau budi@mail.com")
+        store.record(kind, USER_ID, confidence=confidence, text="tolong hubungi 0812-3456-7890 atau budi@mail.com",
+                     unsure=kind == "answer" and confidence is not None and confidence < 0.5)
     text = rows(db)[0][4]
     assert text == ("tolong hubungi [nomor] atau [email]" if kept else None)
     assert b"0812-3456-7890" not in raw_bytes(db)
@@ -200,7 +201,7 @@ def test_threads_can_record_together(tmp_path: Path) -> None:
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from bot.storage import EventStore
+    from bot.admin.storage import EventStore
 
     store = EventStore.open(Path(sys.argv[1]), secret="s")
     for number in range(int(sys.argv[2])):

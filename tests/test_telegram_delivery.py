@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.store_thread import StoreThread
-from bot.telegram_app import TokenRedactor, webhook_path
-from bot.telegram_delivery import PerChatUpdateProcessor
+from bot.admin.store_thread import StoreThread
+from bot.telegram.app import TokenRedactor, webhook_path
+from bot.telegram.delivery import PerChatUpdateProcessor
 from tests import telegram_payloads as tp
 
 

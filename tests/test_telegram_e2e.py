@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import telegram_texts as tt
-from bot.conversation import Engine
-from bot.referral import referral_code
-from bot.telegram_render import render
+from bot.admin.referral import referral_code
+from bot.core.conversation import Engine
+from bot.telegram import texts as tt
+from bot.telegram.render import render
 from tests import telegram_payloads as tp
 from tests.processes import free_port
 from tests.telegram_emulator import ApiCall, BotApiEmulator

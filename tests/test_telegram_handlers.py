@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from bot import telegram_texts as tt
-from bot import texts
-from bot.conversation import Engine, Reply
-from bot.flood import FloodGuard
-from bot.live_knowledge import LiveKnowledge
-from bot.referral import referral_code
+from bot.admin.referral import referral_code
+from bot.admin.storage import Stats
+from bot.admin.store_thread import StoreThread
+from bot.cli.common import load_engine
+from bot.core import texts
+from bot.core.conversation import Engine, Reply
+from bot.core.live_knowledge import LiveKnowledge
 from bot.settings import Settings
-from bot.storage import Stats
-from bot.store_thread import StoreThread
-from bot.telegram_app import _post_init, _post_stop, load_engine
-from bot.telegram_render import render, render_markup
+from bot.telegram import texts as tt
+from bot.telegram.app import _post_init, _post_stop
+from bot.telegram.flood import FloodGuard
+from bot.telegram.render import render, render_markup
 from tests import telegram_payloads as tp
 from tests.telegram_offline import Call, OfflineBot, buttons, html_problems, last_buttons, plain, sent_texts
 

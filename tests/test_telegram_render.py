@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import telegram_texts as tt
-from bot.conversation import Button, Engine, Reply
-from bot.markup import to_html
-from bot.telegram_render import (
+from bot.content.markup import to_html
+from bot.core.conversation import Button, Engine, Reply
+from bot.telegram import texts as tt
+from bot.telegram.render import (
     MAX_CHUNK,
     keyboard,
     render,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.validate import load_bundle, validate
 from bot.errors import KnowledgeError
-from bot.validate import load_bundle, validate
 
 TODAY = date(2026, 11, 28)
 TOPIC = """\

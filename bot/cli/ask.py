@@ -8,8 +8,8 @@ import sys
 from collections.abc import Mapping
 
 from bot.cli.common import add_data_options, load_engine, render_plain, settings_for
-from bot.conversation import Reply
-from bot.markup import to_plain
+from bot.content.markup import to_plain
+from bot.core.conversation import Reply
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Mapping
 
 from bot.cli.common import add_data_options, load_engine, render_plain, settings_for
-from bot.conversation import Button, Engine
+from bot.core.conversation import Button, Engine
 
 EXIT_WORDS = frozenset({"keluar", "exit", "quit", "/keluar"})
 PROMPT = "Anda: "

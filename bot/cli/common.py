@@ -6,11 +6,11 @@ import argparse
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.conversation import Engine, Reply
+from bot.admin.storage import EventStore
+from bot.content.markup import to_plain
+from bot.core.conversation import Engine, Reply
 from bot.errors import KawanError
-from bot.markup import to_plain
 from bot.settings import Settings
-from bot.storage import EventStore
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def settings_for(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
 
 
 def load_engine(settings: Settings) -> Engine:
-    return Engine.from_dirs(settings.knowledge_dir, settings.intents_dir, stale_days=settings.stale_days)
+    return Engine.from_settings(settings)
 
 
 def render_plain(reply: Reply) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 
 from bot.cli.common import add_data_options, settings_for
-from bot.conversation import Engine
-from bot.evaluation import Predict, Scores, cross_validate, engine_topic, score
+from bot.content.validate import Bundle, load_bundle
+from bot.core.conversation import Engine
+from bot.core.evaluation import Predict, Scores, cross_validate, engine_topic, score
 from bot.settings import PROJECT_ROOT
-from bot.validate import Bundle, load_bundle
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.cli.common import add_data_options, settings_for
-from bot.rasa_export import project_files, write_project
-from bot.validate import load_bundle
+from bot.content.validate import load_bundle
+from bot.rasa.export import project_files, write_project
 
 
 def register(commands: argparse._SubParsersAction) -> None:

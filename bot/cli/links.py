@@ -6,9 +6,9 @@ import argparse
 from collections.abc import Mapping
 from datetime import date
 
+from bot.admin.referral import CODE_PATTERN, DEFAULT_BOT_USERNAME, REF_PREFIX, USERNAME, bot_link, share_link, topic_link
+from bot.content.knowledge import read_knowledge
 from bot.errors import KawanError
-from bot.knowledge import read_knowledge
-from bot.referral import CODE_PATTERN, DEFAULT_BOT_USERNAME, REF_PREFIX, USERNAME, bot_link, share_link, topic_link
 from bot.settings import Settings
 
 USERNAME_HELP = (f"Nama bot diambil dari variabel lingkungan KAWAN_BOT_USERNAME (bawaan: {DEFAULT_BOT_USERNAME}), "

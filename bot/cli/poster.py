@@ -25,8 +25,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.admin.poster import FORMATS, PosterContent, save_poster  # imported here: Pillow only for this command
     from bot.cli import EXIT_USAGE
-    from bot.poster import FORMATS, PosterContent, save_poster  # imported here: Pillow only for this command
 
     try:
         if args.out.suffix.lower() not in FORMATS:

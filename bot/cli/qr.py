@@ -22,8 +22,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from bot.admin.qr import qr_png  # imported here: segno and Pillow only for this command
     from bot.cli import EXIT_USAGE
-    from bot.qr import qr_png  # imported here: segno and Pillow only for this command
 
     try:
         if args.out.suffix.lower() != ".png":

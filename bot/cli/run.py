@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     settings = settings_for(args, env)
     if settings.token:
-        from bot.telegram_app import run_bot  # imported here: the core never needs telegram
+        from bot.telegram.app import run_bot  # imported here: the core never needs telegram
 
         return run_bot(settings)
     engine = load_engine(settings)

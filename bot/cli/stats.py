@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.cli.common import add_db_option, open_existing_store, positive_days, settings_for
-from bot.markup import to_plain
+from bot.content.markup import to_plain
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from bot.stats_report import summary_chart_png, summary_text  # imported here: Pillow only for this command
+    from bot.admin.stats_report import summary_chart_png, summary_text  # imported here: Pillow only for this command
 
     settings = settings_for(args, env)
     with open_existing_store(args, settings) as store:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.admin.storage import window
+from bot.admin.unanswered import PLACEHOLDER_INTENT, format_groups, group_questions, rasa_draft
 from bot.cli.common import add_db_option, open_existing_store, positive_days, settings_for
-from bot.storage import window
-from bot.unanswered import PLACEHOLDER_INTENT, format_groups, group_questions, rasa_draft
 
 
 def register(commands: argparse._SubParsersAction) -> None:

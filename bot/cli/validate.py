@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Mapping
 
 from bot.cli.common import add_data_options, settings_for
-from bot.validate import validate
+from bot.content.validate import validate
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 from PIL import Image, ImageDraw
 
-from bot.fonts import font
-from bot.storage import DayCount, EventStore, Stats
+from bot.admin.fonts import font
+from bot.admin.storage import DayCount, EventStore, Stats
 
 TOP_TOPICS = 10
 MAX_DAY_LINES = 31

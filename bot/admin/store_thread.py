@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from bot.storage import EventStore
+    from bot.admin.storage import EventStore
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,7 +26,7 @@ class StoreThread:
 
     @classmethod
     def open(cls, path: Path, secret: str = "", retention_days: int = 180) -> StoreThread:
-        from bot.storage import EventStore  # imported late: only the running bot needs the database
+        from bot.admin.storage import EventStore  # imported late: only the running bot needs the database
 
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kawan-store")
         try:

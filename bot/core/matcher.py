@@ -7,14 +7,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.normalize import Normalizer
+from bot.core.normalize import Normalizer, stem
 
 # Blocks of features and how much each counts; words carry meaning, n-grams survive typos.
 BLOCK_WEIGHTS = {"w": 1.0, "b": 0.5, "c": 0.8}
 CENTROID_SHARE = 0.85
 DIFFUSE_INTENT = "out_of_scope"
 DIFFUSE_SHARE = 1.6
-_SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
 
 Vector = dict[str, float]
 
@@ -34,11 +33,6 @@ class Match:
         return self.ranked[0][1] if self.ranked else 0.0
 
 
-def stem(token: str) -> str:
-    for suffix in _SUFFIXES:
-        if len(token) > len(suffix) + 3 and token.endswith(suffix):
-            return token[: -len(suffix)]
-    return token
 
 
 def _deletions(word: str) -> set[str]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.content.yaml_source import LineDict, YamlIssue
 from bot.problems import Problem
-from bot.yaml_source import LineDict, YamlIssue
 
 TYPE_NAMES = {str: "teks", list: "daftar", bool: "true/false", date: "tanggal", dict: "pasangan kunci: nilai"}
 

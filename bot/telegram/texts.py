@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts import EMERGENCY_LINE, HUMAN_CHANNEL
+from bot.core.texts import EMERGENCY_LINE, HUMAN_CHANNEL
 
 # Shown by Telegram in the "/" menu; setMyCommands sends them at start-up, in this order.
 COMMANDS: tuple[tuple[str, str], ...] = (

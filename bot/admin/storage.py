@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.anonymise import mask
-from bot.conversation import CONFIDENT
+from bot.admin.anonymise import mask
 from bot.errors import KawanError
 
 KINDS = frozenset({
@@ -23,7 +22,6 @@ KINDS = frozenset({
 # Only these keep the (masked) question: admins need them to find what the bot cannot answer yet.
 TEXT_KINDS = frozenset({"fallback", "clarify", "feedback_down"})
 # An answer below this confidence is "low confidence" and keeps its question too (same bar as the engine's).
-LOW_CONFIDENCE = CONFIDENT
 MAX_TEXT = 300
 MAX_FIELD = 64
 # 16 hex digits (64 bits): unique users are counted without any collision worth mentioning.
@@ -180,13 +178,15 @@ class EventStore:
 
     def record(self, kind: str, user_id: int | None = None, topic: str | None = None,
                confidence: float | None = None, text: str | None = None, ref: str | None = None,
-               at: datetime | None = None) -> None:
-        """Store one event; text is kept (masked) only for questions the bot could not answer well."""
+               at: datetime | None = None, unsure: bool = False) -> None:
+        """Store one event; text is kept (masked) only for questions the bot could not answer well.
+
+        `unsure` marks an answer the engine was not confident of; the engine, not storage, decides that.
+        """
         if kind not in KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
-        low_confidence = kind == "answer" and confidence is not None and confidence < LOW_CONFIDENCE
         kept = None
-        if text and (kind in TEXT_KINDS or low_confidence):
+        if text and (kind in TEXT_KINDS or unsure):
             kept = " ".join(mask(text).split())[:MAX_TEXT] or None
         when = _utc(at)
         if at is None and self._purged_on != when.date():

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.content.knowledge import KnowledgeBase, read_knowledge
+from bot.content.training import MIN_EXAMPLES, OUT_OF_SCOPE, TrainingData, read_training
+from bot.core.normalize import basic_tokens
 from bot.errors import KnowledgeError
-from bot.knowledge import KnowledgeBase, read_knowledge
-from bot.normalize import basic_tokens
 from bot.problems import Problem
-from bot.training import MIN_EXAMPLES, OUT_OF_SCOPE, TrainingData, read_training
 
 
 @dataclass(frozen=True)

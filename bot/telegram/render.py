@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
-from bot import telegram_texts as tt
-from bot.conversation import Button, Reply
-from bot.markup import to_html
+from bot.content.markup import to_html
+from bot.core.conversation import Button, Reply
+from bot.telegram import texts as tt
 
 logger = logging.getLogger(__name__)
 

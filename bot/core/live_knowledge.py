@@ -8,7 +8,7 @@ import threading
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from bot.conversation import Engine
+from bot.core.conversation import Engine
 from bot.errors import KnowledgeError
 from bot.problems import Problem
 

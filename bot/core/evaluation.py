@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.training import OUT_OF_SCOPE
+from bot.content.training import OUT_OF_SCOPE
 
 Predict = Callable[[str], str | None]  # a question -> topic id, or None for fallback
 

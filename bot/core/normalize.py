@@ -19,6 +19,9 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,60}>")
 
 Phrase = tuple[str, ...]
 
+# Clitics and particles stripped for matching: "paspornya" and "paspor" are the same word.
+_SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
+
 
 def _fold(text: str) -> str:
     """Unicode-fold: compatibility forms, case, accents; format and control characters to spaces."""
@@ -97,3 +100,11 @@ def phrase(text: str) -> Phrase:
 
 def has_double_letter(token: str) -> bool:
     return bool(_DOUBLE.search(token))
+
+
+def stem(token: str) -> str:
+    """The word without a trailing clitic or particle, if enough of it is left."""
+    for suffix in _SUFFIXES:
+        if len(token) > len(suffix) + 3 and token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token

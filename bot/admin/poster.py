@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.fonts import Font, font
-from bot.qr import qr_image
+from bot.admin.fonts import Font, font
+from bot.admin.qr import qr_image
 
 DPI = 200
 # A4 is 210 x 297 mm.

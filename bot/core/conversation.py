@@ -6,13 +6,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from bot import texts
-from bot.emergency import DangerDetector
-from bot.knowledge import EMERGENCY_TOPIC, KnowledgeBase, Topic
-from bot.matcher import Match, Matcher
-from bot.normalize import Normalizer
-from bot.training import OUT_OF_SCOPE
-from bot.validate import Bundle, load_bundle
+from bot.content.knowledge import EMERGENCY_TOPIC, KnowledgeBase, Topic
+from bot.content.training import OUT_OF_SCOPE
+from bot.content.validate import Bundle, load_bundle
+from bot.core import texts
+from bot.core.danger import DangerDetector
+from bot.core.matcher import Match, Matcher
+from bot.core.normalize import Normalizer
+from bot.settings import Settings
 
 # Tuned by cross-validation on intents/ (benchmarks/tune.py); never on the held-out set.
 THRESHOLD = 0.14
@@ -47,6 +48,11 @@ class Reply:
     emergency: bool = False
     buttons: tuple[tuple[Button, ...], ...] = ()
 
+    @property
+    def unsure(self) -> bool:
+        """An answer given below the confident score: admins should see the question."""
+        return self.kind == "answer" and self.confidence < CONFIDENT
+
 
 class Engine:
     """Pure, deterministic conversation logic over one validated bundle."""
@@ -65,6 +71,11 @@ class Engine:
     def from_dirs(cls, knowledge_dir: Path, intents_dir: Path, today: date | None = None,
                   stale_days: int = 180) -> Engine:
         return cls(load_bundle(knowledge_dir, intents_dir, today, stale_days))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Engine:
+        """The engine over the folders the deployment names."""
+        return cls.from_dirs(settings.knowledge_dir, settings.intents_dir, stale_days=settings.stale_days)
 
     # Navigation -------------------------------------------------------------------------------
     def _menu_rows(self) -> tuple[tuple[Button, ...], ...]:

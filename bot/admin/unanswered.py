@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.storage import StoredQuestion
+from bot.admin.storage import StoredQuestion
 
 # Every exported example sits under this intent until an admin moves it to a real topic; no topic has this id.
 PLACEHOLDER_INTENT = "perlu_dipilah"

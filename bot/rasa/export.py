@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.training import DANGER_LOOKUP, OUT_OF_SCOPE
-from bot.validate import Bundle
+from bot.content.training import DANGER_LOOKUP, OUT_OF_SCOPE
+from bot.content.validate import Bundle
 
 RASA_FORMAT = "3.1"
 # Names shared with bot/actions.py, which needs rasa-sdk; this module must not.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from bot.matcher import stem
-from bot.normalize import Normalizer
+from bot.core.normalize import Normalizer, stem
 
 # A danger phrase right after one of these is being denied or asked about in advance.
 NEGATORS = frozenset({"tidak", "belum", "bukan", "jangan"})

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.normalize import Phrase, phrase
+from bot.content.schema import Where, yaml_problems
+from bot.content.yaml_source import LineDict, LineList, load_yaml_file
+from bot.core.normalize import Phrase, phrase
 from bot.problems import Problem
-from bot.schema import Where, yaml_problems
-from bot.yaml_source import LineDict, LineList, load_yaml_file
 
 OUT_OF_SCOPE = "out_of_scope"
 DANGER_LOOKUP = "sinyal_darurat"

@@ -23,16 +23,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import telegram_texts as tt
-from bot.conversation import Reply
-from bot.flood import FloodGuard, Verdict
-from bot.knowledge import EMERGENCY_TOPIC
-from bot.live_knowledge import LiveKnowledge
+from bot.admin.referral import code_from_start, referral_code, share_link
+from bot.admin.store_thread import StoreThread
+from bot.content.knowledge import EMERGENCY_TOPIC
+from bot.core.conversation import Reply
+from bot.core.live_knowledge import LiveKnowledge
 from bot.problems import Problem
-from bot.referral import code_from_start, referral_code, share_link
 from bot.settings import Settings
-from bot.store_thread import StoreThread
-from bot.telegram_render import (
+from bot.telegram import texts as tt
+from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.render import (
     FEEDBACK_PREFIX,
     Outgoing,
     render,
@@ -91,7 +91,7 @@ class BotState:
         # The emergency answer reached by menu, deep link or /darurat counts as an emergency too.
         kind = "emergency" if reply.topic == EMERGENCY_TOPIC else reply.kind
         # The store keeps the question only where admins need it (fallbacks, low confidence), masked.
-        self.record(kind, user, topic=reply.topic, confidence=reply.confidence, text=question)
+        self.record(kind, user, topic=reply.topic, confidence=reply.confidence, text=question, unsure=reply.unsure)
 
     def is_admin(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.admins
@@ -225,7 +225,7 @@ async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/bagikan: this person's share link and its QR code."""
     if not await admit(update, context):
         return
-    from bot.qr import qr_png  # imported late: Pillow is only needed when someone shares
+    from bot.admin.qr import qr_png  # imported late: Pillow is only needed when someone shares
 
     st = state(context)
     user, chat = update.effective_user, update.effective_chat
@@ -274,7 +274,7 @@ def reload_report(problems: Sequence[Problem], live: LiveKnowledge, auto: bool) 
 
 async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/statistik: the last week in numbers and as a chart."""
-    from bot.stats_report import summary_chart_png, summary_text  # Pillow only when an admin asks
+    from bot.admin.stats_report import summary_chart_png, summary_text  # Pillow only when an admin asks
 
     st = state(context)
     chat = update.effective_chat

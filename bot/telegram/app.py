@@ -15,17 +15,16 @@ from telegram.error import TelegramError
 from telegram.ext import Application, Defaults
 from telegram.request import BaseRequest
 
-from bot import telegram_texts as tt
-from bot.cli.common import load_engine
-from bot.conversation import Engine
-from bot.flood import FloodGuard
-from bot.live_knowledge import POLL_SECONDS, LiveKnowledge
+from bot.admin.store_thread import StoreThread
+from bot.core.conversation import Engine
+from bot.core.live_knowledge import POLL_SECONDS, LiveKnowledge
 from bot.problems import Problem
 from bot.settings import Settings
-from bot.store_thread import StoreThread
-from bot.telegram_delivery import NETWORK_DELAYS, PerChatUpdateProcessor, RetryingRateLimiter
-from bot.telegram_handlers import STATE_KEY, BotState, register, reload_report, send
-from bot.telegram_render import Outgoing
+from bot.telegram import texts as tt
+from bot.telegram.delivery import NETWORK_DELAYS, PerChatUpdateProcessor, RetryingRateLimiter
+from bot.telegram.flood import FloodGuard
+from bot.telegram.handlers import STATE_KEY, BotState, register, reload_report, send
+from bot.telegram.render import Outgoing
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +141,7 @@ def webhook_path(url: str) -> str:
 def run_bot(settings: Settings, *, telegram_limits: bool = True) -> int:
     """Run until SIGTERM or SIGINT; returns the exit code. Broken knowledge at start raises KnowledgeError."""
     configure_logging(settings.token)
-    live = LiveKnowledge(lambda: load_engine(settings), (settings.knowledge_dir, settings.intents_dir))
+    live = LiveKnowledge(lambda: Engine.from_settings(settings), (settings.knowledge_dir, settings.intents_dir))
     store = StoreThread.open(settings.db_path, settings.secret, settings.retention_days)
     try:
         application = build_application(settings, live, store, telegram_limits=telegram_limits)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bot.markup import markup_errors
+from bot.content.markup import markup_errors
+from bot.content.schema import Where, check_fields, parse_date, yaml_problems
+from bot.content.yaml_source import LineDict, LineList, load_yaml_file
 from bot.problems import Problem
-from bot.schema import Where, check_fields, parse_date, yaml_problems
-from bot.yaml_source import LineDict, LineList, load_yaml_file
 
 GROUPS_FILE = "groups.yaml"
 GROUPS_FILE_SHOWN = f"knowledge/{GROUPS_FILE}"

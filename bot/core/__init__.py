@@ -1,0 +1,1 @@
+"""The pure core: normalise, detect danger, match, reply; never imports telegram or rasa_sdk."""

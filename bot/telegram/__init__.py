@@ -1,0 +1,1 @@
+"""The Telegram shell (python-telegram-bot) over the core."""
