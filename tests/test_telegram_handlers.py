@@ -385,6 +385,23 @@ def test_flooding_gets_one_gentle_note_then_silence_without_slowing_others(bot: 
     assert sent_texts(bot.send(tp.message_update("syarat jadi pmi", USER)))
 
 
+def test_the_gate_counts_each_message_it_lets_through_and_nothing_else(bot: OfflineBot, store: StoreThread) -> None:
+    for update in (tp.message_update("/start", USER), tp.message_update("syarat jadi pmi", USER),
+                   tp.message_update("/perintah_lain", USER), tp.message_update(None, USER, **tp.STICKER)):
+        assert bot.send(update), "answered"
+    for update in (group_update("halo semua"), group_update("/menu@OtherBot"), tp.message_update("/reload", ADMIN)):
+        bot.send(update)
+    press(bot, "menu")
+    assert stats(store).count("message") == 4
+
+
+def test_admin_commands_are_not_flood_limited(bot: OfflineBot, engine: Engine) -> None:
+    for _ in range(25):
+        bot.send(tp.message_update("halo", ADMIN))
+    (text,) = sent_texts(bot.send(tp.message_update("/reload", ADMIN)))
+    assert text == tt.RELOAD_OK.format(topics=len(engine.kb.topics), examples=len(engine.bundle.training.examples))
+
+
 def test_flood_guard_limits_can_be_set(settings: Settings, engine: Engine, store: StoreThread) -> None:
     offline = OfflineBot(settings, LiveKnowledge(lambda: engine, ()), store, flood=FloodGuard(limit=2))
     try:

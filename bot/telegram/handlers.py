@@ -16,10 +16,13 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -44,6 +47,9 @@ from bot.telegram.render import (
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "kawan"
+# PTB runs handler groups in ascending order: the gate sees every update before the handlers that answer it.
+GATE_GROUP = -1
+ANSWER_GROUP = 0
 CONTACTS_GROUP = "kontak"
 STATS_DAYS = 7
 # Questions behind recent answers, kept in memory only, so a 👎 can be stored with its (masked) question.
@@ -93,12 +99,13 @@ class BotState:
         # The store keeps the question only where admins need it (fallbacks, low confidence), masked.
         self.record(kind, user, topic=reply.topic, confidence=reply.confidence, text=question, unsure=reply.unsure)
 
-    def is_admin(self, user: User | None) -> bool:
-        return user is not None and user.id in self.settings.admins
-
 
 def state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return context.bot_data[STATE_KEY]
+
+
+def state_of(application: Application) -> BotState:
+    return application.bot_data[STATE_KEY]
 
 
 # Sending ----------------------------------------------------------------------------------------
@@ -134,19 +141,33 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
         state(context).questions.remember(chat.id, sent.message_id, question)
 
 
-async def admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Flood control and counting for every message a person sends; False means do not answer."""
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Flood control and counting for every update a handler will answer; stops the update when over the limit."""
+    taker = _taker(context.application, update)
+    if taker is None or isinstance(taker, AdminCommandHandler):
+        return  # not for this bot (group chatter, other bots' commands), or an admin's command: never limited
     st = state(context)
     user = update.effective_user
-    if user is not None:
-        verdict = st.flood.check(user.id, st.clock())
-        if verdict is Verdict.DROP:
-            return False
-        if verdict is Verdict.WARN:
+    verdict = st.flood.check(user.id, st.clock()) if user is not None else Verdict.PASS
+    query = update.callback_query
+    if verdict is not Verdict.PASS:
+        if query is not None:
+            # Answered even when dropped: otherwise the button keeps spinning on the person's phone.
+            await query.answer(tt.SLOW_DOWN_SHORT if verdict is Verdict.WARN else None)
+        elif verdict is Verdict.WARN:
             await respond_with(update, context, render_markup(tt.SLOW_DOWN))
-            return False
-    st.record("message", user)
-    return True
+        raise ApplicationHandlerStop
+    if query is None:
+        st.record("message", user)  # button presses are counted by what they open, not as messages
+
+
+def _taker(application: Application, update: Update) -> BaseHandler | None:
+    """The handler PTB will run for this update in the answering group, as PTB picks it: the first that matches."""
+    for handler in application.handlers.get(ANSWER_GROUP, ()):
+        check = handler.check_update(update)
+        if check is not None and check is not False:  # PTB's own test for a match
+            return handler
+    return None
 
 
 # Filters ----------------------------------------------------------------------------------------
@@ -161,6 +182,26 @@ class AddressedToBot(filters.MessageFilter):
         if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
             return True
         return _mentions(message, bot.username, bot.id)
+
+
+class CommandForThisChat(filters.MessageFilter):
+    """A command meant for this bot: "/x@ThisBot" anywhere, a bare "/x" only in private chats.
+
+    In groups a bare unknown command is probably for another bot, and "/x@OtherBot" certainly is.
+    """
+
+    def filter(self, message: Message) -> bool:
+        entities = message.entities
+        if not entities or entities[0].type != MessageEntityType.BOT_COMMAND or entities[0].offset != 0:
+            return False
+        _, _, target = (message.text or "")[1 : entities[0].length].partition("@")
+        if target:
+            return target.lower() == message.get_bot().username.lower()
+        return message.chat.type == ChatType.PRIVATE
+
+
+class AdminCommandHandler(CommandHandler):
+    """A command only KAWAN_ADMINS may run, in a private chat; the gate neither limits nor counts it."""
 
 
 def _mentions(message: Message, username: str, bot_id: int) -> bool:
@@ -181,8 +222,6 @@ def without_mention(text: str, username: str) -> str:
 # Commands ---------------------------------------------------------------------------------------
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start, with an optional deep-link parameter: a topic id or ref_<volunteer code>."""
-    if not await admit(update, context):
-        return
     st = state(context)
     user = update.effective_user
     engine = st.live.engine
@@ -201,14 +240,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/menu: the topic groups."""
-    if await admit(update, context):
-        await send_reply(update, context, state(context).live.engine.menu())
+    await send_reply(update, context, state(context).live.engine.menu())
 
 
 async def emergency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/darurat: the emergency contacts, at any time."""
-    if not await admit(update, context):
-        return
     st = state(context)
     reply = st.live.engine.answer(EMERGENCY_TOPIC)
     st.record_reply(reply, update.effective_user)
@@ -217,14 +253,11 @@ async def emergency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def contacts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kontak: the official contacts group."""
-    if await admit(update, context):
-        await send_reply(update, context, state(context).live.engine.group(CONTACTS_GROUP))
+    await send_reply(update, context, state(context).live.engine.group(CONTACTS_GROUP))
 
 
 async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/bagikan: this person's share link and its QR code."""
-    if not await admit(update, context):
-        return
     from bot.admin.qr import qr_png  # imported late: Pillow is only needed when someone shares
 
     st = state(context)
@@ -239,19 +272,16 @@ async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privasi: what is kept, and for how long."""
-    if not await admit(update, context):
-        return
     days = state(context).settings.retention_days
     await respond_with(update, context, render_markup(tt.PRIVACY.format(days=days)))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/bantuan: how to use the bot."""
-    if await admit(update, context):
-        await respond_with(update, context, render_markup(tt.HELP))
+    await respond_with(update, context, render_markup(tt.HELP))
 
 
-# Admin commands: answered only for KAWAN_ADMINS in a private chat; everyone else gets exactly the
+# Admin commands: answered only for KAWAN_ADMINS in a private chat; everyone else falls through to the
 # reply to unknown input, so nothing hints that these commands exist.
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload: load knowledge/ and intents/ again, or say why not."""
@@ -284,32 +314,9 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await context.bot.send_photo(chat.id, png)
 
 
-ADMIN_COMMANDS = {"reload": reload_command, "statistik": statistics}
-
-
-async def other_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admin commands for admins; any other command is ordinary unknown input."""
-    message = update.effective_message
-    entity = message.entities[0]
-    name, _, target = message.text[1 : entity.length].partition("@")
-    username = context.bot.username
-    if target and target.lower() != username.lower():
-        return  # "/start@OtherBot" in a group is for another bot
-    if message.chat.type != ChatType.PRIVATE and not target:
-        return  # in groups, unknown bare commands are probably for another bot
-    st = state(context)
-    handler = ADMIN_COMMANDS.get(name.lower())
-    if handler is not None and st.is_admin(update.effective_user) and message.chat.type == ChatType.PRIVATE:
-        await handler(update, context)
-        return
-    await free_text(update, context)
-
-
 # Messages ---------------------------------------------------------------------------------------
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question in the person's own words (edited messages too): the core decides the reply."""
-    if not await admit(update, context):
-        return
     st = state(context)
     question = without_mention(update.effective_message.text or "", context.bot.username)
     reply = st.live.engine.respond(question)
@@ -320,8 +327,7 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, stickers, voice notes, locations, documents: kindly ask for typed text."""
-    if await admit(update, context):
-        await respond_with(update, context, render_markup(tt.TYPE_PLEASE))
+    await respond_with(update, context, render_markup(tt.TYPE_PLEASE))
 
 
 # Buttons ----------------------------------------------------------------------------------------
@@ -329,12 +335,6 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on an inline button: navigation, a topic, or a 👍/👎 vote."""
     query = update.callback_query
     st = state(context)
-    user = update.effective_user
-    verdict = st.flood.check(user.id, st.clock()) if user else Verdict.PASS
-    if verdict is not Verdict.PASS:
-        # Answered even when dropped: otherwise the button keeps spinning on the person's phone.
-        await query.answer(tt.SLOW_DOWN_SHORT if verdict is Verdict.WARN else None)
-        return
     data = query.data or ""
     if data.startswith(f"{FEEDBACK_PREFIX}:"):
         await vote(update, context, data)
@@ -342,7 +342,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Answer at once so the spinner stops even if the reply takes a while on a slow network.
     await query.answer()
     reply = st.live.engine.handle(data)
-    st.record_reply(reply, user)
+    st.record_reply(reply, update.effective_user)
     await send_reply(update, context, reply)
 
 
@@ -385,15 +385,23 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(application: Application) -> None:
-    """Every handler, in the order PTB tries them (the first match wins)."""
+    """The gate, then every handler in the order PTB tries them (the first match wins)."""
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     addressed = AddressedToBot()
+    application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
     public = {"start": start, "menu": menu, "darurat": emergency, "kontak": contacts, "bagikan": share,
               "privasi": privacy, "bantuan": help_command}
     for name, callback in public.items():
-        application.add_handler(CommandHandler(name, callback, filters=messages))
-    application.add_handler(MessageHandler(messages & filters.COMMAND, other_command))
-    application.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND & addressed, free_text))
-    application.add_handler(MessageHandler(messages & ~filters.TEXT & ~filters.StatusUpdate.ALL & addressed, not_text))
-    application.add_handler(CallbackQueryHandler(button))
+        application.add_handler(CommandHandler(name, callback, filters=messages), group=ANSWER_GROUP)
+    admins = messages & filters.ChatType.PRIVATE & filters.User(user_id=state_of(application).settings.admins)
+    for name, callback in {"reload": reload_command, "statistik": statistics}.items():
+        application.add_handler(AdminCommandHandler(name, callback, filters=admins), group=ANSWER_GROUP)
+    answering = [
+        # Any other command, and admin commands from anyone else, are ordinary unknown input.
+        MessageHandler(messages & CommandForThisChat(), free_text),
+        MessageHandler(messages & filters.TEXT & ~filters.COMMAND & addressed, free_text),
+        MessageHandler(messages & ~filters.TEXT & ~filters.StatusUpdate.ALL & addressed, not_text),
+        CallbackQueryHandler(button),
+    ]
+    application.add_handlers(answering, group=ANSWER_GROUP)
     application.add_error_handler(on_error)
