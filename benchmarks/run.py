@@ -83,8 +83,9 @@ def measure(name: str, build: Callable[[], Predict], questions: list[dict], note
     recall = sum(p == "darurat" for p in emergencies) / len(emergencies)
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))]
-    return Row(name, result.in_scope_accuracy, result.oos_rejection, recall, statistics.median(latencies), p99, load,
-               peak / 1e6, note)
+    return Row(name=name, in_scope=result.in_scope_accuracy, oos=result.oos_rejection, emergency=recall,
+               p50_ms=statistics.median(latencies), p99_ms=p99, load_s=load,
+               peak_mb=peak / 1e6, note=note)
 
 
 def main() -> None:
@@ -150,8 +151,9 @@ def main() -> None:
     diet = RESULTS / "rasa_diet.json"
     if diet.is_file():
         d = json.loads(diet.read_text(encoding="utf-8"))
-        rows.append(Row(d["engine"], d["in_scope_accuracy"], d["oos_rejection"], d["emergency_recall"], d["p50_ms"],
-                        d["p99_ms"], d["load_s"], d.get("peak_mb"), d.get("notes", "dijalankan terpisah (Python 3.10)")))
+        rows.append(Row(name=d["engine"], in_scope=d["in_scope_accuracy"], oos=d["oos_rejection"],
+                        emergency=d["emergency_recall"], p50_ms=d["p50_ms"], p99_ms=d["p99_ms"], load_s=d["load_s"],
+                        peak_mb=d.get("peak_mb"), note=d.get("notes", "dijalankan terpisah (Python 3.10)")))
 
     in_scope = sum(1 for q in questions if q.get("topic"))
     lines = [f"Set uji: {len(questions)} pertanyaan ({in_scope} dalam cakupan, {len(questions) - in_scope} di luar "

@@ -122,7 +122,8 @@ def run(mode: str, command: list[str], users: int, per_user: int) -> Result:
                 raise RuntimeError(f"{mode}: no end after 600 s; {len(load.latencies)} replies")
         seconds = time.monotonic() - started
         peak = max(peak, rss_mb(process.pid))
-        return Result(mode, len(load.latencies), seconds, load.latencies, idle, peak)
+        return Result(mode=mode, messages=len(load.latencies), seconds=seconds, latencies=load.latencies,
+                      rss_idle_mb=idle, rss_peak_mb=peak)
     finally:
         process.terminate()
         process.wait(timeout=15)

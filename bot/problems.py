@@ -8,7 +8,7 @@ from typing import Literal
 Severity = Literal["galat", "peringatan"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(kw_only=True, frozen=True, order=True)
 class Problem:
     """One validation finding, worded in Indonesian for admins."""
 

@@ -32,7 +32,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} harus berupa angka bulat, bukan {raw!r}.") from None
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Settings:
     token: str = ""
     api_url: str = DEFAULT_API_URL

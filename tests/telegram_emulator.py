@@ -152,7 +152,7 @@ class BotApiEmulator:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._changed:
-            call = ApiCall(method, params, time.monotonic(), files=files)
+            call = ApiCall(method=method, params=params, at=time.monotonic(), files=files)
             status, body = self._answer(method, params)
             call.status = status
             self.calls.append(call)

@@ -62,7 +62,7 @@ class RecordingRequest(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = tuple(request_data.multipart_data) if request_data and request_data.contains_files else ()
-        call = Call(name, params, url, files)
+        call = Call(method=name, params=params, url=url, files=files)
         self.calls.append(call)
         if self.network_failures.get(name):
             self.network_failures[name] -= 1

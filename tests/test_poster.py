@@ -16,14 +16,14 @@ LINK = "https://t.me/KawanMigranBot?start=ref_abcdefgh"
 
 
 def test_poster_is_a4_and_its_qr_code_scans() -> None:
-    image = render_poster(PosterContent(LINK, "t.me/KawanMigranBot", "abcdefgh"))
+    image = render_poster(PosterContent(link=LINK, shown_link="t.me/KawanMigranBot", ref="abcdefgh"))
     assert image.size == (WIDTH, HEIGHT) == (1654, 2339)
     assert abs(WIDTH / DPI * 25.4 - 210) < 0.5 and abs(HEIGHT / DPI * 25.4 - 297) < 0.5
     assert [result.text for result in zxingcpp.read_barcodes(image)] == [LINK]
 
 
 def test_poster_uses_its_colours_and_leaves_margins_white() -> None:
-    image = render_poster(PosterContent(LINK, "t.me/KawanMigranBot")).convert("RGB")
+    image = render_poster(PosterContent(link=LINK, shown_link="t.me/KawanMigranBot")).convert("RGB")
     colours = {colour for _, colour in image.getcolors(maxcolors=1_000_000)}
     assert {(11, 57, 84), (192, 57, 43), (0, 0, 0)} <= colours  # header, emergency box, QR modules
     assert image.getpixel((20, HEIGHT - 20)) == (255, 255, 255)
@@ -31,12 +31,12 @@ def test_poster_uses_its_colours_and_leaves_margins_white() -> None:
 
 def test_a_long_bot_name_still_fits() -> None:
     name = "KawanMigranNusaTenggaraTimurBot"
-    image = render_poster(PosterContent(f"https://t.me/{name}", f"t.me/{name}"))
+    image = render_poster(PosterContent(link=f"https://t.me/{name}", shown_link=f"t.me/{name}"))
     assert [result.text for result in zxingcpp.read_barcodes(image)] == [f"https://t.me/{name}"]
 
 
 def test_pdf_is_one_a4_page() -> None:
-    pdf = poster_bytes(PosterContent(LINK, "t.me/KawanMigranBot"), "PDF")
+    pdf = poster_bytes(PosterContent(link=LINK, shown_link="t.me/KawanMigranBot"), "PDF")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert 50_000 < len(pdf) < 3_000_000
     box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)

@@ -100,7 +100,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     try:
         # Commands are set in post_init; deleteWebhook follows as long polling begins.
         emulator.wait_for(lambda calls: any(c.method == "deleteWebhook" for c in calls), START_TIMEOUT)
-        yield RunningBot(emulator, process, log, folder / "kawan.sqlite3")
+        yield RunningBot(emulator=emulator, process=process, log=log, db=folder / "kawan.sqlite3")
     finally:
         stop(process)
         emulator.stop()

@@ -214,7 +214,8 @@ def scripted_bot(settings: Settings, store: StoreThread, reply: Reply | Exceptio
 
 def test_a_close_call_asks_maksud_anda_without_feedback_buttons(settings: Settings, store: StoreThread,
                                                                 engine: Engine) -> None:
-    clarify = Reply(texts.CLARIFY, "clarify", "ltsa", 0.4, ("lowongan_resmi",), buttons=engine.answer("ltsa").buttons)
+    clarify = Reply(text=texts.CLARIFY, kind="clarify", topic="ltsa", confidence=0.4, alternatives=("lowongan_resmi",),
+                    buttons=engine.answer("ltsa").buttons)
     offline = scripted_bot(settings, store, clarify)
     try:
         calls = offline.send(tp.message_update("daftar di mana", USER))

@@ -59,7 +59,7 @@ def paragraphs(count: int, size: int) -> list[str]:
 
 def test_long_answers_split_below_4096_at_paragraph_boundaries() -> None:
     parts = paragraphs(6, 300)  # about 1,500 characters each
-    reply = Reply("\n\n".join(parts), "answer", "ltsa", buttons=((Button("📋 Menu", "menu"),),))
+    reply = Reply(text="\n\n".join(parts), kind="answer", topic="ltsa", buttons=((Button(label="📋 Menu", action="menu"),),))
     messages = render(reply)
     assert len(messages) > 1
     for message in messages:
@@ -100,10 +100,10 @@ def test_plain_text_is_shown_exactly_as_written() -> None:
 
 
 def test_buttons_whose_data_exceeds_64_bytes_are_left_out() -> None:
-    rows = ((Button("ok", "topic:ltsa"),), (Button("terlalu panjang", "topic:" + "x" * 60),))
+    rows = ((Button(label="ok", action="topic:ltsa"),), (Button(label="terlalu panjang", action="topic:" + "x" * 60),))
     markup = keyboard(rows)
     assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["topic:ltsa"]]
-    assert keyboard(((Button("terlalu panjang", "topic:" + "x" * 60),),)) is None
+    assert keyboard(((Button(label="terlalu panjang", action="topic:" + "x" * 60),),)) is None
 
 
 def test_answers_ask_for_feedback_and_menus_do_not(engine: Engine) -> None:

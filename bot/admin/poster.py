@@ -47,7 +47,7 @@ DISCLAIMER = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class PosterContent:
     """What changes between posters: the link in the QR code, how it is shown, and an optional volunteer code."""
 

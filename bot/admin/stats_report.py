@@ -76,7 +76,7 @@ def _all_days(stats: Stats) -> list[DayCount]:
     known = {d.day: d for d in stats.days}
     count = (stats.last - stats.first).days + 1
     days = [stats.first + timedelta(days=offset) for offset in range(count)]
-    return [known.get(day, DayCount(day, 0, 0, 0)) for day in days]
+    return [known.get(day, DayCount(day=day, messages=0, answered=0, fallback=0)) for day in days]
 
 
 def _nice_step(top: int) -> int:

@@ -55,7 +55,7 @@ class StorageError(KawanError):
     """The event database cannot be opened or has an unknown shape."""
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class DayCount:
     day: date
     messages: int
@@ -63,14 +63,14 @@ class DayCount:
     fallback: int
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class TopicFeedback:
     topic: str
     up: int
     down: int
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Stats:
     """Everything the statistics report shows, for the days first..last (UTC, inclusive)."""
 
@@ -87,7 +87,7 @@ class Stats:
         return self.kinds.get(kind, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class StoredQuestion:
     """One stored question the bot could not answer well; `text` is already masked."""
 
@@ -239,11 +239,12 @@ class EventStore:
             "SELECT ref, COUNT(DISTINCT COALESCE(user_hash, id)) FROM events "
             f"WHERE {where} AND kind = 'referral' AND ref IS NOT NULL GROUP BY ref ORDER BY 2 DESC, ref", span)
         return Stats(
-            first, last, kinds, users,
-            tuple(DayCount(date.fromisoformat(d), m, a, f) for d, m, a, f in per_day),
-            tuple((t, n) for t, n in topics),
-            tuple(TopicFeedback(t, up, down) for t, up, down in feedback),
-            tuple((r, n) for r, n in referrals),
+            first=first, last=last, kinds=kinds, users=users,
+            days=tuple(DayCount(day=date.fromisoformat(d), messages=m, answered=a, fallback=f)
+                       for d, m, a, f in per_day),
+            topics=tuple((t, n) for t, n in topics),
+            feedback=tuple(TopicFeedback(topic=t, up=up, down=down) for t, up, down in feedback),
+            referrals=tuple((r, n) for r, n in referrals),
         )
 
     def unanswered(self, days: int = 30, now: datetime | None = None) -> list[StoredQuestion]:
@@ -251,7 +252,8 @@ class EventStore:
         first, last = window(days, now)
         rows = self._rows("SELECT text, kind, topic, confidence FROM events WHERE day BETWEEN ? AND ? "
                           "AND text IS NOT NULL ORDER BY day, time, id", (first.isoformat(), last.isoformat()))
-        return [StoredQuestion(*row) for row in rows]
+        return [StoredQuestion(text=text, kind=kind, topic=topic, confidence=confidence)
+                for text, kind, topic, confidence in rows]
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:

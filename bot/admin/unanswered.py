@@ -16,7 +16,7 @@ RASA_VERSION = "3.1"
 _TRAILING = re.compile(r"[\s?!.,]+$")
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class QuestionGroup:
     """One question as people wrote it, how often, why it is on the list, and the topics the bot tried."""
 
@@ -53,8 +53,9 @@ def group_questions(questions: Iterable[StoredQuestion]) -> list[QuestionGroup]:
         if question.topic:
             tried[question.topic] += 1
     groups = [
-        QuestionGroup(_by_count(wordings[key])[0][0], sum(wordings[key].values()), tuple(_by_count(reasons[key])),
-                      tuple(topic for topic, _ in _by_count(topics[key])))
+        QuestionGroup(text=_by_count(wordings[key])[0][0], count=sum(wordings[key].values()),
+                      reasons=tuple(_by_count(reasons[key])),
+                      topics=tuple(topic for topic, _ in _by_count(topics[key])))
         for key in wordings
     ]
     return sorted(groups, key=lambda group: (-group.count, _key(group.text)))

@@ -36,6 +36,6 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(f"Galat penggunaan: {exc}", file=sys.stderr)
         return EXIT_USAGE
     code = args.ref.removeprefix("ref_").lower() if args.ref else None
-    save_poster(args.out, PosterContent(link, f"t.me/{bot_username(env)}", code))
+    save_poster(args.out, PosterContent(link=link, shown_link=f"t.me/{bot_username(env)}", ref=code))
     print(f"Poster A4 tersimpan: {args.out}\nTautan di kode QR: {link}")
     return 0

@@ -38,13 +38,13 @@ GROUP_FIELDS: dict[str, type] = {"id": str, "title": str}
 SOURCE_FIELDS: dict[str, type] = {"title": str, "url": str}
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Source:
     title: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Topic:
     """One answer people can reach by question, menu, deep link or Rasa intent."""
 
@@ -58,14 +58,14 @@ class Topic:
     emergency: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Group:
     id: str
     title: str
     topics: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class KnowledgeBase:
     groups: tuple[Group, ...]
     topics: Mapping[str, Topic]
@@ -94,21 +94,22 @@ def _read_groups(directory: Path) -> tuple[list[tuple[str, str]], list[Problem]]
     path = directory / GROUPS_FILE
     shown = _shown(directory, path)
     if not path.is_file():
-        return [], [Problem(shown, 0, "", "", "berkas daftar kelompok menu tidak ada.",
-                            "buat berkas ini dengan 'groups:' berisi id dan judul tiap kelompok.")]
+        return [], [Problem(path=shown, line=0, entry="", field="", message="berkas daftar kelompok menu tidak ada.",
+                            fix="buat berkas ini dengan 'groups:' berisi id dan judul tiap kelompok.")]
     data, issues = load_yaml_file(path)
     problems = yaml_problems(shown, issues)
     if data is None and issues:
         return [], problems
-    items, shape = _items(Where(shown), data, "groups", 1)
+    items, shape = _items(Where(path=shown), data, "groups", 1)
     problems += shape
     groups: list[tuple[str, str]] = []
     for item, line in zip(items, items.item_lines, strict=False):
         if not isinstance(item, LineDict):
-            problems.append(Problem(shown, line, "", "", "entri kelompok harus berupa id dan judul.",
-                                    "tulis '- id: ...' lalu 'title: ...'."))
+            problems.append(Problem(path=shown, line=line, entry="", field="",
+                                    message="entri kelompok harus berupa id dan judul.",
+                                    fix="tulis '- id: ...' lalu 'title: ...'."))
             continue
-        where = Where(shown, str(item.get("id", "")))
+        where = Where(path=shown, entry=str(item.get("id", "")))
         found = check_fields(where, item, GROUP_FIELDS, set(GROUP_FIELDS))
         problems += found
         if not found:
@@ -150,7 +151,7 @@ def _read_sources(where: Where, item: LineDict) -> tuple[tuple[Source, ...], lis
                                        "tulis alamat lengkap yang diawali https://."))
         problems += found
         if not found:
-            out.append(Source(source["title"], source["url"]))
+            out.append(Source(title=source["title"], url=source["url"]))
     return tuple(out), problems
 
 
@@ -201,16 +202,17 @@ def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
                                               "tulis id topik lain, misalnya dokumen_pmi."))
     if any(p.is_error for p in problems):
         return None, problems
-    topic = Topic(item["id"], item["group"], item["title"].strip(), item["answer"].strip(),
-                  tuple(related or ()), sources, checked or today, bool(item.get("emergency", False)))
+    topic = Topic(id=item["id"], group=item["group"], title=item["title"].strip(), answer=item["answer"].strip(),
+                  related=tuple(related or ()), sources=sources, checked=checked or today,
+                  emergency=bool(item.get("emergency", False)))
     return topic, problems
 
 
 def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Read every knowledge file; return the KB (None when there are errors) and all problems."""
     if not directory.is_dir():
-        return None, [Problem(str(directory), 0, "", "", "folder pengetahuan tidak ditemukan.",
-                              "jalankan perintah dari folder proyek atau pakai --knowledge FOLDER.")]
+        return None, [Problem(path=str(directory), line=0, entry="", field="", message="folder pengetahuan tidak ditemukan.",
+                              fix="jalankan perintah dari folder proyek atau pakai --knowledge FOLDER.")]
     groups, problems = _read_groups(directory)
     group_ids = [g for g, _ in groups]
     topics: dict[str, Topic] = {}
@@ -223,14 +225,15 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
         problems += yaml_problems(shown, issues)
         if data is None and issues:
             continue
-        items, shape = _items(Where(shown), data, "topics", 1)
+        items, shape = _items(Where(path=shown), data, "topics", 1)
         problems += shape
         for item, line in zip(items, items.item_lines, strict=False):
             if not isinstance(item, LineDict):
-                problems.append(Problem(shown, line, "", "", "entri topik harus berupa kolom-kolom (id, title, ...).",
-                                        "tulis '- id: ...' lalu kolom lain dengan indentasi yang sama."))
+                problems.append(Problem(path=shown, line=line, entry="", field="",
+                                        message="entri topik harus berupa kolom-kolom (id, title, ...).",
+                                        fix="tulis '- id: ...' lalu kolom lain dengan indentasi yang sama."))
                 continue
-            where = Where(shown, str(item.get("id", "")))
+            where = Where(path=shown, entry=str(item.get("id", "")))
             topic, found = _read_topic(where, item, today, stale_days, group_ids)
             problems += found
             if topic is None:
@@ -248,14 +251,17 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
         for related in topic.related:
             if related == topic.id or related not in topics:
                 reason = "menunjuk dirinya sendiri" if related == topic.id else "tidak ada"
-                problems.append(Problem(shown, line, topic.id, "related", f"topik terkait '{related}' {reason}.",
-                                        "tulis id topik lain yang ada, atau hapus dari related."))
+                problems.append(Problem(path=shown, line=line, entry=topic.id, field="related",
+                                        message=f"topik terkait '{related}' {reason}.",
+                                        fix="tulis id topik lain yang ada, atau hapus dari related."))
     for required in REQUIRED_TOPICS:
         if required not in topics and not any(p.entry == required for p in problems):
-            problems.append(Problem(directory.name, 0, required, "id",
-                                    f"topik wajib '{required}' tidak ada; tautan, Rasa dan statistik memakai id ini.",
-                                    "tambahkan kembali topik dengan id ini."))
+            problems.append(Problem(path=directory.name, line=0, entry=required, field="id",
+                                    message=f"topik wajib '{required}' tidak ada; tautan, Rasa dan statistik "
+                                            "memakai id ini.",
+                                    fix="tambahkan kembali topik dengan id ini."))
     if any(p.is_error for p in problems):
         return None, problems
-    ordered = tuple(Group(gid, title, tuple(t.id for t in topics.values() if t.group == gid)) for gid, title in groups)
-    return KnowledgeBase(ordered, topics), problems
+    ordered = tuple(Group(id=gid, title=title, topics=tuple(t.id for t in topics.values() if t.group == gid))
+                    for gid, title in groups)
+    return KnowledgeBase(groups=ordered, topics=topics), problems

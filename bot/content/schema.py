@@ -7,20 +7,21 @@ from datetime import date
 from typing import Any
 
 from bot.content.yaml_source import LineDict, YamlIssue
-from bot.problems import Problem
+from bot.problems import Problem, Severity
 
 TYPE_NAMES = {str: "teks", list: "daftar", bool: "true/false", date: "tanggal", dict: "pasangan kunci: nilai"}
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Where:
     """Where an entry stands: file shown to admins and the entry's id."""
 
     path: str
     entry: str = ""
 
-    def problem(self, line: int, field: str, message: str, fix: str, severity: str = "galat") -> Problem:
-        return Problem(self.path, line, self.entry, field, message, fix, severity)  # type: ignore[arg-type]
+    def problem(self, line: int, field: str, message: str, fix: str, severity: Severity = "galat") -> Problem:
+        return Problem(path=self.path, line=line, entry=self.entry, field=field, message=message, fix=fix,
+                       severity=severity)
 
 
 def yaml_problems(path: str, issues: list[YamlIssue]) -> list[Problem]:
@@ -28,14 +29,14 @@ def yaml_problems(path: str, issues: list[YamlIssue]) -> list[Problem]:
     out = []
     for issue in issues:
         if issue.kind == "duplicate":
-            out.append(Problem(path, issue.line, "", issue.detail,
-                               f"kunci '{issue.detail}' ditulis dua kali; YAML diam-diam memakai yang terakhir.",
-                               "hapus atau ganti nama salah satunya."))
+            out.append(Problem(path=path, line=issue.line, entry="", field=issue.detail,
+                               message=f"kunci '{issue.detail}' ditulis dua kali; YAML diam-diam memakai yang terakhir.",
+                               fix="hapus atau ganti nama salah satunya."))
         else:
-            out.append(Problem(path, issue.line, "", "",
-                               f"YAML rusak dan tidak bisa dibaca ({issue.detail}).",
-                               "periksa indentasi (pakai spasi, bukan tab), tanda titik dua, dan tanda kutip di baris ini "
-                               "atau baris sebelumnya."))
+            out.append(Problem(path=path, line=issue.line, entry="", field="",
+                               message=f"YAML rusak dan tidak bisa dibaca ({issue.detail}).",
+                               fix="periksa indentasi (pakai spasi, bukan tab), tanda titik dua, dan tanda kutip "
+                                   "di baris ini atau baris sebelumnya."))
     return out
 
 

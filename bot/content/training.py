@@ -19,7 +19,7 @@ ITEM_KINDS = ("intent", "synonym", "lookup", "regex")
 _ENTITY = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}")
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Example:
     text: str
     intent: str
@@ -28,7 +28,7 @@ class Example:
     intent_line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class TrainingData:
     """Everything read from intents/: labelled examples, lexicon and danger phrases."""
 
@@ -67,8 +67,9 @@ def _example_lines(where: Where, item: LineDict) -> tuple[list[tuple[str, int]],
 def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
     """Read every intents file; return the data (None when there are errors) and all problems."""
     if not directory.is_dir():
-        return None, [Problem(str(directory), 0, "", "", "folder contoh (intents) tidak ditemukan.",
-                              "jalankan perintah dari folder proyek atau pakai --intents FOLDER.")]
+        return None, [Problem(path=str(directory), line=0, entry="", field="",
+                              message="folder contoh (intents) tidak ditemukan.",
+                              fix="jalankan perintah dari folder proyek atau pakai --intents FOLDER.")]
     problems: list[Problem] = []
     examples: list[Example] = []
     lexicon: dict[Phrase, Phrase] = {}
@@ -81,26 +82,29 @@ def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
         if data is None and issues:
             continue
         if not isinstance(data, LineDict) or not isinstance(data.get("nlu"), LineList):
-            problems.append(Problem(shown, 1, "", "nlu", "berkas harus berisi 'version: \"3.1\"' dan daftar 'nlu:'.",
-                                    "salin bentuk berkas intents yang lain."))
+            problems.append(Problem(path=shown, line=1, entry="", field="nlu",
+                                    message="berkas harus berisi 'version: \"3.1\"' dan daftar 'nlu:'.",
+                                    fix="salin bentuk berkas intents yang lain."))
             continue
         if data.get("version") != "3.1":
-            problems.append(Problem(shown, data.key_lines.get("version", 1), "", "version",
-                                    "versi format Rasa harus \"3.1\" (dengan tanda kutip).",
-                                    'tulis version: "3.1" di baris pertama.'))
+            problems.append(Problem(path=shown, line=data.key_lines.get("version", 1), entry="", field="version",
+                                    message="versi format Rasa harus \"3.1\" (dengan tanda kutip).",
+                                    fix='tulis version: "3.1" di baris pertama.'))
         for key in data:
             if key not in ("version", "nlu"):
-                problems.append(Problem(shown, data.key_lines[key], "", key, "kunci paling atas ini tidak dikenal.",
-                                        "berkas intents hanya berisi 'version' dan 'nlu'."))
+                problems.append(Problem(path=shown, line=data.key_lines[key], entry="", field=key,
+                                        message="kunci paling atas ini tidak dikenal.",
+                                        fix="berkas intents hanya berisi 'version' dan 'nlu'."))
         nlu: LineList = data["nlu"]
         for item, line in zip(nlu, nlu.item_lines, strict=False):
             if not isinstance(item, LineDict):
-                problems.append(Problem(shown, line, "", "nlu", "entri nlu harus berupa '- intent: ...' dan 'examples'.",
-                                        "lihat contoh di berkas lain."))
+                problems.append(Problem(path=shown, line=line, entry="", field="nlu",
+                                        message="entri nlu harus berupa '- intent: ...' dan 'examples'.",
+                                        fix="lihat contoh di berkas lain."))
                 continue
             kinds = [k for k in ITEM_KINDS if k in item]
             name = str(item.get(kinds[0], "")) if kinds else ""
-            where = Where(shown, name)
+            where = Where(path=shown, entry=name)
             if len(kinds) != 1 or not isinstance(item[kinds[0]], str):
                 problems.append(where.problem(line, "intent", "entri harus punya tepat satu dari intent, synonym, "
                                               "lookup atau regex, berisi teks.", "tulis '- intent: nama_topik'."))
@@ -113,7 +117,7 @@ def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
             problems += found
             kind = kinds[0]
             if kind == "intent":
-                examples += [Example(text, name, shown, n, line) for text, n in lines]
+                examples += [Example(text=text, intent=name, path=shown, line=n, intent_line=line) for text, n in lines]
             elif kind == "synonym":
                 target = phrase(name)
                 for text, n in lines:
@@ -132,4 +136,4 @@ def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
                 danger += [text for text, _ in lines]
     if any(p.is_error for p in problems):
         return None, problems
-    return TrainingData(tuple(examples), lexicon, tuple(danger)), problems
+    return TrainingData(examples=tuple(examples), lexicon=lexicon, danger_phrases=tuple(danger)), problems

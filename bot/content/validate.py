@@ -14,7 +14,7 @@ from bot.errors import KnowledgeError
 from bot.problems import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Bundle:
     """Knowledge and training data that passed validation together."""
 
@@ -31,19 +31,19 @@ def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -
     for intent, examples in sorted(by_intent.items()):
         first = examples[0]
         if intent != OUT_OF_SCOPE and intent not in kb.topics:
-            problems.append(Problem(first.path, first.intent_line, intent, "intent",
-                                    f"intent '{intent}' tidak punya jawaban di knowledge/.",
-                                    "tulis topik dengan id yang sama di knowledge/, atau perbaiki nama intent."))
+            problems.append(Problem(path=first.path, line=first.intent_line, entry=intent, field="intent",
+                                    message=f"intent '{intent}' tidak punya jawaban di knowledge/.",
+                                    fix="tulis topik dengan id yang sama di knowledge/, atau perbaiki nama intent."))
         elif intent != OUT_OF_SCOPE and len(examples) < MIN_EXAMPLES:
-            problems.append(Problem(first.path, first.intent_line, intent, "examples",
-                                    f"hanya {len(examples)} contoh pertanyaan (disarankan minimal {MIN_EXAMPLES}).",
-                                    "tambahkan contoh yang beragam: bahasa sehari-hari, singkatan SMS, logat Kupang.",
-                                    "peringatan"))
+            problems.append(Problem(path=first.path, line=first.intent_line, entry=intent, field="examples",
+                                    message=f"hanya {len(examples)} contoh pertanyaan (disarankan minimal {MIN_EXAMPLES}).",
+                                    fix="tambahkan contoh yang beragam: bahasa sehari-hari, singkatan SMS, logat Kupang.",
+                                    severity="peringatan"))
     for topic_id in kb.topics:
         if topic_id not in by_intent:
-            problems.append(Problem(intents_dir.name, 0, topic_id, "intent",
-                                    f"topik '{topic_id}' punya jawaban tetapi tidak punya contoh pertanyaan.",
-                                    f"tambahkan '- intent: {topic_id}' dengan contoh di salah satu berkas intents/."))
+            problems.append(Problem(path=intents_dir.name, line=0, entry=topic_id, field="intent",
+                                    message=f"topik '{topic_id}' punya jawaban tetapi tidak punya contoh pertanyaan.",
+                                    fix=f"tambahkan '- intent: {topic_id}' dengan contoh di salah satu berkas intents/."))
     # The same question under two intents teaches the matcher a contradiction.
     seen: dict[str, object] = {}
     for example in training.examples:
@@ -53,14 +53,14 @@ def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -
             seen[key] = example
             continue
         if other.intent != example.intent:
-            problems.append(Problem(example.path, example.line, example.intent, "examples",
-                                    f"contoh '{example.text}' juga ada di intent '{other.intent}' "
-                                    f"({other.path}:{other.line}).",
-                                    "satu contoh hanya boleh di satu intent; hapus atau ubah salah satunya."))
+            problems.append(Problem(path=example.path, line=example.line, entry=example.intent, field="examples",
+                                    message=f"contoh '{example.text}' juga ada di intent '{other.intent}' "
+                                            f"({other.path}:{other.line}).",
+                                    fix="satu contoh hanya boleh di satu intent; hapus atau ubah salah satunya."))
         else:
-            problems.append(Problem(example.path, example.line, example.intent, "examples",
-                                    f"contoh '{example.text}' ditulis dua kali.", "hapus salah satunya.",
-                                    "peringatan"))
+            problems.append(Problem(path=example.path, line=example.line, entry=example.intent, field="examples",
+                                    message=f"contoh '{example.text}' ditulis dua kali.", fix="hapus salah satunya.",
+                                    severity="peringatan"))
     return problems
 
 
@@ -76,7 +76,7 @@ def validate(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
     problems.sort(key=lambda p: (not p.is_error, p.path, p.line, p.entry, p.field))
     if kb is None or training is None or any(p.is_error for p in problems):
         return None, problems
-    return Bundle(kb, training, tuple(problems)), problems
+    return Bundle(knowledge=kb, training=training, warnings=tuple(problems)), problems
 
 
 def load_bundle(knowledge_dir: Path, intents_dir: Path, today: date | None = None,

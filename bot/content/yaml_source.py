@@ -23,7 +23,7 @@ class LineList(list):
     item_lines: list[int]
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class YamlIssue:
     """A problem found while reading YAML: broken syntax or a repeated key."""
 
@@ -51,7 +51,7 @@ class _LineLoader(yaml.SafeLoader):
             line = key_node.start_mark.line + 1
             if key in data:
                 # Duplicate keys silently overwrite in plain YAML; an admin's edit would vanish.
-                self.duplicates.append(YamlIssue(line, "duplicate", key))
+                self.duplicates.append(YamlIssue(line=line, kind="duplicate", detail=key))
             data[key] = self.construct_object(value_node, deep=True)
             data.key_lines[key] = line
         return data
@@ -80,9 +80,9 @@ def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         detail = exc.problem or str(exc)
-        return None, [YamlIssue(line, "syntax", detail)]
+        return None, [YamlIssue(line=line, kind="syntax", detail=detail)]
     except yaml.YAMLError as exc:
-        return None, [YamlIssue(0, "syntax", str(exc))]
+        return None, [YamlIssue(line=0, kind="syntax", detail=str(exc))]
     finally:
         loader.dispose()
     return data, list(loader.duplicates)
@@ -93,5 +93,5 @@ def load_yaml_file(path: Path) -> tuple[Any, list[YamlIssue]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [YamlIssue(0, "syntax", f"bukan teks UTF-8 ({exc.reason})")]
+        return None, [YamlIssue(line=0, kind="syntax", detail=f"bukan teks UTF-8 ({exc.reason})")]
     return load_yaml_text(text)

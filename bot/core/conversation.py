@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from bot.content.knowledge import EMERGENCY_TOPIC, KnowledgeBase, Topic
 from bot.content.training import OUT_OF_SCOPE
@@ -27,8 +28,10 @@ MAX_ALTERNATIVES = 3
 MAX_SOURCES_SHOWN = 2
 MENU_WORDS = frozenset({"menu", "mulai", "start", "daftar topik"})
 
+ReplyKind = Literal["welcome", "menu", "group", "answer", "clarify", "fallback", "empty", "emergency"]
 
-@dataclass(frozen=True)
+
+@dataclass(kw_only=True, frozen=True)
 class Button:
     """A choice offered to the user; `action` is "topic:<id>", "group:<id>" or "menu"."""
 
@@ -36,12 +39,16 @@ class Button:
     action: str
 
 
-@dataclass(frozen=True)
+# Below the topic buttons of a group, an answer, a clarification or a fallback.
+MENU_ROW = (Button(label=texts.MENU_BUTTON, action="menu"),)
+
+
+@dataclass(kw_only=True, frozen=True)
 class Reply:
     """What every shell shows: text in the small markup, plus buttons and match details."""
 
     text: str
-    kind: str  # welcome, menu, group, answer, clarify, fallback, empty, emergency
+    kind: ReplyKind
     topic: str | None = None
     confidence: float = 0.0
     alternatives: tuple[str, ...] = ()
@@ -79,33 +86,33 @@ class Engine:
 
     # Navigation -------------------------------------------------------------------------------
     def _menu_rows(self) -> tuple[tuple[Button, ...], ...]:
-        return tuple((Button(g.title, f"group:{g.id}"),) for g in self.kb.groups)
+        return tuple((Button(label=g.title, action=f"group:{g.id}"),) for g in self.kb.groups)
 
     def welcome(self) -> Reply:
-        return Reply(texts.WELCOME, "welcome", buttons=self._menu_rows())
+        return Reply(text=texts.WELCOME, kind="welcome", buttons=self._menu_rows())
 
     def menu(self) -> Reply:
-        return Reply(texts.MENU, "menu", buttons=self._menu_rows())
+        return Reply(text=texts.MENU, kind="menu", buttons=self._menu_rows())
 
     def group(self, group_id: str) -> Reply:
         group = self.kb.group(group_id)
         if group is None:
             return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
         rows = tuple((self.topic_button(t),) for t in group.topics)
-        return Reply(texts.GROUP.format(title=group.title), "group",
-                     buttons=rows + ((Button(texts.MENU_BUTTON, "menu"),),))
+        return Reply(text=texts.GROUP.format(title=group.title), kind="group",
+                     buttons=rows + (MENU_ROW,))
 
     def topic_button(self, topic_id: str) -> Button:
         """The button that opens one topic; every shell offers topics the same way."""
-        return Button(self.kb.topics[topic_id].title, f"topic:{topic_id}")
+        return Button(label=self.kb.topics[topic_id].title, action=f"topic:{topic_id}")
 
     def answer(self, topic_id: str, confidence: float = 1.0, alternatives: tuple[str, ...] = ()) -> Reply:
         topic = self.kb.topics.get(topic_id)
         if topic is None:
             return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
         rows = tuple((self.topic_button(r),) for r in topic.related)
-        return Reply(self._answer_text(topic), "answer", topic.id, confidence, alternatives,
-                     topic.emergency, rows + ((Button(texts.MENU_BUTTON, "menu"),),))
+        return Reply(text=self._answer_text(topic), kind="answer", topic=topic.id, confidence=confidence,
+                     alternatives=alternatives, emergency=topic.emergency, buttons=rows + (MENU_ROW,))
 
     def _answer_text(self, topic: Topic) -> str:
         # Phones show little at once: the first sources as links, the rest counted (all are in the YAML).
@@ -141,7 +148,7 @@ class Engine:
             return self.answer(stripped)
         tokens = self.normalizer.tokens(text)
         if not tokens:
-            return Reply(texts.EMPTY, "empty", buttons=self._menu_rows())
+            return Reply(text=texts.EMPTY, kind="empty", buttons=self._menu_rows())
         if " ".join(tokens) in MENU_WORDS:
             return self.menu()
         # Normalised once: the corrected words feed both the matcher and the danger check, because typos
@@ -160,8 +167,8 @@ class Engine:
         if close and score < CONFIDENT:
             choices = (top, *close)
             rows = tuple((self.topic_button(t),) for t in choices)
-            return Reply(texts.CLARIFY, "clarify", top, score, tuple(close), False,
-                         rows + ((Button(texts.MENU_BUTTON, "menu"),),))
+            return Reply(text=texts.CLARIFY, kind="clarify", topic=top, confidence=score, alternatives=tuple(close),
+                         emergency=False, buttons=rows + (MENU_ROW,))
         alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold)
         return self.answer(top, score, alternatives)
 
@@ -180,5 +187,6 @@ class Engine:
         rows = self._menu_rows()
         if near:
             text = f"{texts.FALLBACK}\n\n{texts.FALLBACK_SUGGEST}"
-            rows = tuple((self.topic_button(t),) for t in near) + ((Button(texts.MENU_BUTTON, "menu"),),)
-        return Reply(text, "fallback", None, ranked[0][1] if ranked else 0.0, near, False, rows)
+            rows = tuple((self.topic_button(t),) for t in near) + (MENU_ROW,)
+        return Reply(text=text, kind="fallback", topic=None, confidence=ranked[0][1] if ranked else 0.0,
+                     alternatives=near, emergency=False, buttons=rows)

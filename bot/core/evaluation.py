@@ -11,7 +11,7 @@ from bot.content.training import OUT_OF_SCOPE
 Predict = Callable[[str], str | None]  # a question -> topic id, or None for fallback
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Scores:
     """Per-topic precision/recall and the most confused pairs for one set of predictions."""
 
@@ -51,7 +51,8 @@ def score(expected: Sequence[str | None], predicted: Sequence[str | None]) -> Sc
     confusion: Counter[tuple[str, str]] = Counter(
         (e or OUT_OF_SCOPE, p or "-") for e, p in pairs if e != p)
     confused = [(e, p, n) for (e, p), n in sorted(confusion.items(), key=lambda x: (-x[1], x[0]))]
-    return Scores(len(pairs), accuracy, rejection, per_topic, confused)
+    return Scores(total=len(pairs), in_scope_accuracy=accuracy, oos_rejection=rejection, per_topic=per_topic,
+                  confused=confused)
 
 
 def cross_validate(examples: Sequence[tuple[str, str]], train: Callable[[list[tuple[str, str]]], Predict],

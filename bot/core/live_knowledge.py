@@ -74,8 +74,9 @@ class LiveKnowledge:
             except Exception as exc:  # a half-written file must never take the bot down
                 self.signature = signature
                 logger.exception("Muat ulang gagal tanpa daftar galat; data lama tetap dipakai.")
-                return (Problem("", 0, "", "", f"data tidak bisa dibaca ({type(exc).__name__}: {exc}).",
-                                "jalankan 'kawan validate' untuk melihat masalahnya."),)
+                return (Problem(path="", line=0, entry="", field="",
+                                message=f"data tidak bisa dibaca ({type(exc).__name__}: {exc}).",
+                                fix="jalankan 'kawan validate' untuk melihat masalahnya."),)
             self._engine = engine
             self.signature = signature
             logger.info("Pengetahuan dimuat ulang: %d topik.", len(engine.kb.topics))

@@ -59,7 +59,7 @@ def _shorten(token: str, vocabulary: frozenset[str]) -> str:
     return single
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Normalizer:
     """Turns raw text into standard-Indonesian tokens using the admins' lexicon."""
 
@@ -71,7 +71,7 @@ class Normalizer:
     def build(cls, lexicon: Mapping[Phrase, Phrase], words: Iterable[str] = ()) -> Normalizer:
         vocabulary = frozenset(words) | {w for phrase in lexicon.values() for w in phrase}
         longest = max((len(key) for key in lexicon), default=1)
-        return cls(dict(lexicon), vocabulary, longest)
+        return cls(lexicon=dict(lexicon), vocabulary=vocabulary, longest=longest)
 
     def tokens(self, text: str) -> tuple[str, ...]:
         raw = [_shorten(tok, self.vocabulary) for tok in basic_tokens(text)]

@@ -89,7 +89,8 @@ def build_application(settings: Settings, live: LiveKnowledge, store: StoreThrea
         # messages a second at a few hundred milliseconds each need far fewer.
         builder = builder.connection_pool_size(CONNECTIONS).pool_timeout(POOL_TIMEOUT)
     application = builder.build()
-    application.bot_data[STATE_KEY] = BotState(settings, live, store, flood if flood is not None else FloodGuard())
+    application.bot_data[STATE_KEY] = BotState(settings=settings, live=live, store=store,
+                                               flood=flood if flood is not None else FloodGuard())
     application.bot_data[WATCH_SECONDS_KEY] = watch_seconds
     register(application)
     return application

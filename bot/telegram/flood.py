@@ -20,7 +20,7 @@ class Verdict(Enum):
     DROP = "drop"  # over the limit again: ignore it silently
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _User:
     handled: deque[float] = field(default_factory=deque)
     warned: bool = False

@@ -77,7 +77,7 @@ class RecentQuestions:
         return len(self._items)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BotState:
     """Everything the handlers share, kept in `application.bot_data[STATE_KEY]`."""
 

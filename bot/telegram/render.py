@@ -24,7 +24,7 @@ FEEDBACK_PREFIX = "fb"
 FEEDBACK_KINDS = frozenset({"answer", "emergency"})
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Outgoing:
     """One Telegram message: HTML text and, on the last message of a reply only, its keyboard."""
 
@@ -141,17 +141,17 @@ def render(reply: Reply, feedback: bool = True) -> list[Outgoing]:
     text = f"{reply.text}\n\n{tt.FEEDBACK_QUESTION}" if topic else reply.text
     chunks = [to_html(chunk) for chunk in split_markup(text)]
     markup = keyboard(reply.buttons, topic)
-    return [Outgoing(chunk, markup if last else None) for last, chunk in _mark_last(chunks)]
+    return [Outgoing(html=chunk, keyboard=markup if last else None) for last, chunk in _mark_last(chunks)]
 
 
 def render_plain(text: str) -> list[Outgoing]:
     """Plain (not markup) text, escaped and split the same way."""
-    return [Outgoing(plain_to_html(chunk)) for chunk in split_markup(text, render=plain_to_html)]
+    return [Outgoing(html=plain_to_html(chunk)) for chunk in split_markup(text, render=plain_to_html)]
 
 
 def render_markup(text: str) -> list[Outgoing]:
     """Fixed texts written in the small markup (help, privacy, notices)."""
-    return [Outgoing(to_html(chunk)) for chunk in split_markup(text)]
+    return [Outgoing(html=to_html(chunk)) for chunk in split_markup(text)]
 
 
 def _mark_last(items: list[str]) -> list[tuple[bool, str]]:
