@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.schema import Where, yaml_problems
@@ -70,70 +70,101 @@ def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
         return None, [Problem(path=str(directory), line=0, entry="", field="",
                               message="folder contoh (intents) tidak ditemukan.",
                               fix="jalankan perintah dari folder proyek atau pakai --intents FOLDER.")]
-    problems: list[Problem] = []
-    examples: list[Example] = []
-    lexicon: dict[Phrase, Phrase] = {}
-    lexicon_where: dict[Phrase, str] = {}
-    danger: list[str] = []
+    found = _Collected()
     for path in sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml")):
-        shown = f"{directory.name}/{path.name}"
-        data, issues = load_yaml_file(path)
-        problems += yaml_problems(shown, issues)
-        if data is None and issues:
+        _read_file(found, path, f"{directory.name}/{path.name}")
+    if any(p.is_error for p in found.problems):
+        return None, found.problems
+    return found.data(), found.problems
+
+
+@dataclass
+class _Collected:
+    """What read_training gathers file by file, in file order, before it becomes TrainingData."""
+
+    problems: list[Problem] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    lexicon: dict[Phrase, Phrase] = field(default_factory=dict)
+    lexicon_where: dict[Phrase, str] = field(default_factory=dict)  # "file:line" of each lexicon key, for conflicts
+    danger: list[str] = field(default_factory=list)
+
+    def data(self) -> TrainingData:
+        return TrainingData(examples=tuple(self.examples), lexicon=self.lexicon, danger_phrases=tuple(self.danger))
+
+
+def _read_file(found: _Collected, path: Path, shown: str) -> None:
+    """One intents file: its shape, then each nlu item."""
+    data, issues = load_yaml_file(path)
+    found.problems += yaml_problems(shown, issues)
+    if data is None and issues:
+        return
+    if not isinstance(data, LineDict) or not isinstance(data.get("nlu"), LineList):
+        found.problems.append(Problem(path=shown, line=1, entry="", field="nlu",
+                                      message="berkas harus berisi 'version: \"3.1\"' dan daftar 'nlu:'.",
+                                      fix="salin bentuk berkas intents yang lain."))
+        return
+    found.problems += _top_level_problems(shown, data)
+    nlu: LineList = data["nlu"]
+    for item, line in zip(nlu, nlu.item_lines, strict=False):
+        _read_item(found, shown, item, line)
+
+
+def _top_level_problems(shown: str, data: LineDict) -> list[Problem]:
+    """The Rasa format version and unknown top-level keys."""
+    problems = []
+    if data.get("version") != "3.1":
+        problems.append(Problem(path=shown, line=data.key_lines.get("version", 1), entry="", field="version",
+                                message="versi format Rasa harus \"3.1\" (dengan tanda kutip).",
+                                fix='tulis version: "3.1" di baris pertama.'))
+    for key in data:
+        if key not in ("version", "nlu"):
+            problems.append(Problem(path=shown, line=data.key_lines[key], entry="", field=key,
+                                    message="kunci paling atas ini tidak dikenal.",
+                                    fix="berkas intents hanya berisi 'version' dan 'nlu'."))
+    return problems
+
+
+def _read_item(found: _Collected, shown: str, item: object, line: int) -> None:
+    """One nlu item: an intent's examples, a synonym's spellings, or the danger lookup's phrases."""
+    if not isinstance(item, LineDict):
+        found.problems.append(Problem(path=shown, line=line, entry="", field="nlu",
+                                      message="entri nlu harus berupa '- intent: ...' dan 'examples'.",
+                                      fix="lihat contoh di berkas lain."))
+        return
+    kinds = [k for k in ITEM_KINDS if k in item]
+    name = str(item.get(kinds[0], "")) if kinds else ""
+    where = Where(path=shown, entry=name)
+    if len(kinds) != 1 or not isinstance(item[kinds[0]], str):
+        found.problems.append(where.problem(line, "intent", "entri harus punya tepat satu dari intent, synonym, "
+                                            "lookup atau regex, berisi teks.", "tulis '- intent: nama_topik'."))
+        return
+    kind = kinds[0]
+    for key in item:
+        if key not in (kind, "examples", "metadata"):
+            found.problems.append(where.problem(item.key_lines[key], key, "kolom ini tidak dikenal.",
+                                                "yang boleh: intent/synonym/lookup/regex, examples, metadata."))
+    lines, problems = _example_lines(where, item)
+    found.problems += problems
+    if kind == "intent":
+        found.examples += [Example(text=text, intent=name, path=shown, line=n, intent_line=line) for text, n in lines]
+    elif kind == "synonym":
+        _add_synonyms(found, where, name, lines)
+    elif kind == "lookup" and name == DANGER_LOOKUP:
+        found.danger += [text for text, _ in lines]
+
+
+def _add_synonyms(found: _Collected, where: Where, name: str, lines: list[tuple[str, int]]) -> None:
+    """Map each spelling to the standard phrase; one spelling with two meanings is a problem."""
+    target = phrase(name)
+    for text, n in lines:
+        key = phrase(text)
+        if not key or key == target:
             continue
-        if not isinstance(data, LineDict) or not isinstance(data.get("nlu"), LineList):
-            problems.append(Problem(path=shown, line=1, entry="", field="nlu",
-                                    message="berkas harus berisi 'version: \"3.1\"' dan daftar 'nlu:'.",
-                                    fix="salin bentuk berkas intents yang lain."))
+        if key in found.lexicon and found.lexicon[key] != target:
+            found.problems.append(where.problem(n, "examples",
+                                                f"'{text}' sudah dipetakan ke '{' '.join(found.lexicon[key])}' "
+                                                f"di {found.lexicon_where[key]}.",
+                                                "satu kata hanya boleh punya satu arti baku; hapus salah satunya."))
             continue
-        if data.get("version") != "3.1":
-            problems.append(Problem(path=shown, line=data.key_lines.get("version", 1), entry="", field="version",
-                                    message="versi format Rasa harus \"3.1\" (dengan tanda kutip).",
-                                    fix='tulis version: "3.1" di baris pertama.'))
-        for key in data:
-            if key not in ("version", "nlu"):
-                problems.append(Problem(path=shown, line=data.key_lines[key], entry="", field=key,
-                                        message="kunci paling atas ini tidak dikenal.",
-                                        fix="berkas intents hanya berisi 'version' dan 'nlu'."))
-        nlu: LineList = data["nlu"]
-        for item, line in zip(nlu, nlu.item_lines, strict=False):
-            if not isinstance(item, LineDict):
-                problems.append(Problem(path=shown, line=line, entry="", field="nlu",
-                                        message="entri nlu harus berupa '- intent: ...' dan 'examples'.",
-                                        fix="lihat contoh di berkas lain."))
-                continue
-            kinds = [k for k in ITEM_KINDS if k in item]
-            name = str(item.get(kinds[0], "")) if kinds else ""
-            where = Where(path=shown, entry=name)
-            if len(kinds) != 1 or not isinstance(item[kinds[0]], str):
-                problems.append(where.problem(line, "intent", "entri harus punya tepat satu dari intent, synonym, "
-                                              "lookup atau regex, berisi teks.", "tulis '- intent: nama_topik'."))
-                continue
-            for key in item:
-                if key not in (kinds[0], "examples", "metadata"):
-                    problems.append(where.problem(item.key_lines[key], key, "kolom ini tidak dikenal.",
-                                                  "yang boleh: intent/synonym/lookup/regex, examples, metadata."))
-            lines, found = _example_lines(where, item)
-            problems += found
-            kind = kinds[0]
-            if kind == "intent":
-                examples += [Example(text=text, intent=name, path=shown, line=n, intent_line=line) for text, n in lines]
-            elif kind == "synonym":
-                target = phrase(name)
-                for text, n in lines:
-                    key = phrase(text)
-                    if not key or key == target:
-                        continue
-                    if key in lexicon and lexicon[key] != target:
-                        problems.append(where.problem(n, "examples",
-                                                      f"'{text}' sudah dipetakan ke '{' '.join(lexicon[key])}' "
-                                                      f"di {lexicon_where[key]}.",
-                                                      "satu kata hanya boleh punya satu arti baku; hapus salah satunya."))
-                        continue
-                    lexicon[key] = target
-                    lexicon_where[key] = f"{shown}:{n}"
-            elif kind == "lookup" and name == DANGER_LOOKUP:
-                danger += [text for text, _ in lines]
-    if any(p.is_error for p in problems):
-        return None, problems
-    return TrainingData(examples=tuple(examples), lexicon=lexicon, danger_phrases=tuple(danger)), problems
+        found.lexicon[key] = target
+        found.lexicon_where[key] = f"{where.path}:{n}"
