@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -157,22 +157,12 @@ def _read_sources(where: Where, item: LineDict) -> tuple[tuple[Source, ...], lis
 
 def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
                 group_ids: list[str]) -> tuple[Topic | None, list[Problem]]:
+    """One topic entry, checked field by field; None when it has errors."""
     problems = check_fields(where, item, TOPIC_FIELDS, TOPIC_REQUIRED)
-    bad = {p.field for p in problems}
-    if "group" in item and "group" not in bad and group_ids and item["group"] not in group_ids:
-        problems.append(where.problem(item.key_lines["group"], "group",
-                                      f"kelompok '{item['group']}' tidak ada di {GROUPS_FILE_SHOWN}.",
-                                      f"pakai salah satu: {', '.join(group_ids)}."))
-    if "id" not in bad and not ID_PATTERN.match(item["id"]):
-        problems.append(where.problem(item.key_lines["id"], "id", f"id {item['id']!r} tidak sah.",
-                                      "pakai huruf kecil, angka dan garis bawah saja (contoh: paspor_visa), "
-                                      "diawali huruf, maksimal 40 karakter."))
-    if "title" not in bad and not item["title"].strip():
-        problems.append(where.problem(item.key_lines["title"], "title", "judul kosong.", "tulis judul singkat."))
-    elif "title" not in bad and len(item["title"]) > MAX_TITLE:
-        problems.append(where.problem(item.key_lines["title"], "title",
-                                      f"judul terlalu panjang ({len(item['title'])} karakter, maksimal {MAX_TITLE}).",
-                                      "pendekkan judul agar muat di tombol ponsel."))
+    bad = {p.field for p in problems}  # fields with the wrong type or missing: not checked further
+    problems += _group_problems(where, item, bad, group_ids)
+    problems += _id_problems(where, item, bad)
+    problems += _title_problems(where, item, bad)
     if "answer" not in bad and "answer" in item:
         problems += _check_answer(where, item)
     sources: tuple[Source, ...] = ()
@@ -181,87 +171,150 @@ def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
         problems += found
     checked = parse_date(item.get("checked")) if "checked" not in bad else None
     if "checked" in item and "checked" not in bad:
-        line = item.key_lines["checked"]
-        if checked is None:
-            problems.append(where.problem(line, "checked", f"tanggal {item['checked']!r} tidak bisa dibaca.",
-                                          "tulis tanggal sebagai \"TTTT-BB-HH\", misalnya \"2026-11-28\"."))
-        elif checked > today:
-            problems.append(where.problem(line, "checked", f"tanggal {checked.isoformat()} ada di masa depan.",
-                                          "tulis tanggal fakta terakhir diperiksa (hari ini atau sebelumnya)."))
-        elif (today - checked).days > stale_days:
-            problems.append(where.problem(line, "checked",
-                                          f"fakta terakhir diperiksa {checked.isoformat()}, lebih dari {stale_days} "
-                                          "hari lalu.",
-                                          "periksa ulang fakta dan nomor di sumbernya, lalu perbarui tanggal.",
-                                          "peringatan"))
-    related = item.get("related")
-    if "related" not in bad and related is not None:
-        for value, line in zip(related, related.item_lines, strict=False):
-            if not isinstance(value, str):
-                problems.append(where.problem(line, "related", f"isi related harus id topik, bukan {value!r}.",
-                                              "tulis id topik lain, misalnya dokumen_pmi."))
+        problems += _checked_problems(where, item, checked, today, stale_days)
+    problems += _related_problems(where, item, bad)
     if any(p.is_error for p in problems):
         return None, problems
     topic = Topic(id=item["id"], group=item["group"], title=item["title"].strip(), answer=item["answer"].strip(),
-                  related=tuple(related or ()), sources=sources, checked=checked or today,
+                  related=tuple(item.get("related") or ()), sources=sources, checked=checked or today,
                   emergency=bool(item.get("emergency", False)))
     return topic, problems
+
+
+def _group_problems(where: Where, item: LineDict, bad: set[str], group_ids: list[str]) -> list[Problem]:
+    if "group" in item and "group" not in bad and group_ids and item["group"] not in group_ids:
+        return [where.problem(item.key_lines["group"], "group",
+                              f"kelompok '{item['group']}' tidak ada di {GROUPS_FILE_SHOWN}.",
+                              f"pakai salah satu: {', '.join(group_ids)}.")]
+    return []
+
+
+def _id_problems(where: Where, item: LineDict, bad: set[str]) -> list[Problem]:
+    if "id" not in bad and not ID_PATTERN.match(item["id"]):
+        return [where.problem(item.key_lines["id"], "id", f"id {item['id']!r} tidak sah.",
+                              "pakai huruf kecil, angka dan garis bawah saja (contoh: paspor_visa), "
+                              "diawali huruf, maksimal 40 karakter.")]
+    return []
+
+
+def _title_problems(where: Where, item: LineDict, bad: set[str]) -> list[Problem]:
+    if "title" in bad:
+        return []
+    if not item["title"].strip():
+        return [where.problem(item.key_lines["title"], "title", "judul kosong.", "tulis judul singkat.")]
+    if len(item["title"]) > MAX_TITLE:
+        return [where.problem(item.key_lines["title"], "title",
+                              f"judul terlalu panjang ({len(item['title'])} karakter, maksimal {MAX_TITLE}).",
+                              "pendekkan judul agar muat di tombol ponsel.")]
+    return []
+
+
+def _checked_problems(where: Where, item: LineDict, checked: date | None, today: date,
+                      stale_days: int) -> list[Problem]:
+    """The date a fact was last checked: readable, not in the future, and a warning when stale."""
+    line = item.key_lines["checked"]
+    if checked is None:
+        return [where.problem(line, "checked", f"tanggal {item['checked']!r} tidak bisa dibaca.",
+                              "tulis tanggal sebagai \"TTTT-BB-HH\", misalnya \"2026-11-28\".")]
+    if checked > today:
+        return [where.problem(line, "checked", f"tanggal {checked.isoformat()} ada di masa depan.",
+                              "tulis tanggal fakta terakhir diperiksa (hari ini atau sebelumnya).")]
+    if (today - checked).days > stale_days:
+        return [where.problem(line, "checked",
+                              f"fakta terakhir diperiksa {checked.isoformat()}, lebih dari {stale_days} hari lalu.",
+                              "periksa ulang fakta dan nomor di sumbernya, lalu perbarui tanggal.",
+                              "peringatan")]
+    return []
+
+
+def _related_problems(where: Where, item: LineDict, bad: set[str]) -> list[Problem]:
+    """Related entries must be topic ids (whether those topics exist is checked once all are read)."""
+    related = item.get("related")
+    if "related" in bad or related is None:
+        return []
+    return [where.problem(line, "related", f"isi related harus id topik, bukan {value!r}.",
+                          "tulis id topik lain, misalnya dokumen_pmi.")
+            for value, line in zip(related, related.item_lines, strict=False) if not isinstance(value, str)]
 
 
 def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Read every knowledge file; return the KB (None when there are errors) and all problems."""
     if not directory.is_dir():
-        return None, [Problem(path=str(directory), line=0, entry="", field="", message="folder pengetahuan tidak ditemukan.",
+        return None, [Problem(path=str(directory), line=0, entry="", field="",
+                              message="folder pengetahuan tidak ditemukan.",
                               fix="jalankan perintah dari folder proyek atau pakai --knowledge FOLDER.")]
     groups, problems = _read_groups(directory)
-    group_ids = [g for g, _ in groups]
-    topics: dict[str, Topic] = {}
-    lines: dict[str, tuple[str, int]] = {}
+    found = _Topics(group_ids=[g for g, _ in groups], today=today, stale_days=stale_days)
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == GROUPS_FILE:
-            continue
-        shown = _shown(directory, path)
+        if path.name != GROUPS_FILE:
+            problems += found.read_file(path, _shown(directory, path))
+    problems += found.missing_related()
+    problems += _missing_required(directory, found.topics, problems)
+    if any(p.is_error for p in problems):
+        return None, problems
+    ordered = tuple(Group(id=gid, title=title, topics=tuple(t.id for t in found.topics.values() if t.group == gid))
+                    for gid, title in groups)
+    return KnowledgeBase(groups=ordered, topics=found.topics), problems
+
+
+@dataclass(kw_only=True)
+class _Topics:
+    """The topics read so far, in file order, with where each one stands (for duplicate and related checks)."""
+
+    group_ids: list[str]
+    today: date
+    stale_days: int
+    topics: dict[str, Topic] = field(default_factory=dict)
+    places: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def read_file(self, path: Path, shown: str) -> list[Problem]:
         data, issues = load_yaml_file(path)
-        problems += yaml_problems(shown, issues)
+        problems = yaml_problems(shown, issues)
         if data is None and issues:
-            continue
+            return problems
         items, shape = _items(Where(path=shown), data, "topics", 1)
         problems += shape
         for item, line in zip(items, items.item_lines, strict=False):
-            if not isinstance(item, LineDict):
-                problems.append(Problem(path=shown, line=line, entry="", field="",
-                                        message="entri topik harus berupa kolom-kolom (id, title, ...).",
-                                        fix="tulis '- id: ...' lalu kolom lain dengan indentasi yang sama."))
-                continue
-            where = Where(path=shown, entry=str(item.get("id", "")))
-            topic, found = _read_topic(where, item, today, stale_days, group_ids)
-            problems += found
-            if topic is None:
-                continue
-            if topic.id in topics:
-                first_path, first_line = lines[topic.id]
-                problems.append(where.problem(item.key_lines["id"], "id",
-                                              f"id '{topic.id}' sudah dipakai di {first_path}:{first_line}.",
-                                              "setiap topik perlu id yang unik; ganti salah satunya."))
-                continue
-            topics[topic.id] = topic
-            lines[topic.id] = (shown, item.line)
-    for topic in topics.values():
-        shown, line = lines[topic.id]
-        for related in topic.related:
-            if related == topic.id or related not in topics:
-                reason = "menunjuk dirinya sendiri" if related == topic.id else "tidak ada"
-                problems.append(Problem(path=shown, line=line, entry=topic.id, field="related",
-                                        message=f"topik terkait '{related}' {reason}.",
-                                        fix="tulis id topik lain yang ada, atau hapus dari related."))
-    for required in REQUIRED_TOPICS:
-        if required not in topics and not any(p.entry == required for p in problems):
-            problems.append(Problem(path=directory.name, line=0, entry=required, field="id",
-                                    message=f"topik wajib '{required}' tidak ada; tautan, Rasa dan statistik "
-                                            "memakai id ini.",
-                                    fix="tambahkan kembali topik dengan id ini."))
-    if any(p.is_error for p in problems):
-        return None, problems
-    ordered = tuple(Group(id=gid, title=title, topics=tuple(t.id for t in topics.values() if t.group == gid))
-                    for gid, title in groups)
-    return KnowledgeBase(groups=ordered, topics=topics), problems
+            problems += self._read_entry(shown, item, line)
+        return problems
+
+    def _read_entry(self, shown: str, item: object, line: int) -> list[Problem]:
+        if not isinstance(item, LineDict):
+            return [Problem(path=shown, line=line, entry="", field="",
+                            message="entri topik harus berupa kolom-kolom (id, title, ...).",
+                            fix="tulis '- id: ...' lalu kolom lain dengan indentasi yang sama.")]
+        where = Where(path=shown, entry=str(item.get("id", "")))
+        topic, problems = _read_topic(where, item, self.today, self.stale_days, self.group_ids)
+        if topic is None:
+            return problems
+        if topic.id in self.topics:
+            first_path, first_line = self.places[topic.id]
+            problems.append(where.problem(item.key_lines["id"], "id",
+                                          f"id '{topic.id}' sudah dipakai di {first_path}:{first_line}.",
+                                          "setiap topik perlu id yang unik; ganti salah satunya."))
+            return problems
+        self.topics[topic.id] = topic
+        self.places[topic.id] = (shown, item.line)
+        return problems
+
+    def missing_related(self) -> list[Problem]:
+        """Related ids that name no topic, or the topic itself."""
+        problems = []
+        for topic in self.topics.values():
+            shown, line = self.places[topic.id]
+            for related in topic.related:
+                if related == topic.id or related not in self.topics:
+                    reason = "menunjuk dirinya sendiri" if related == topic.id else "tidak ada"
+                    problems.append(Problem(path=shown, line=line, entry=topic.id, field="related",
+                                            message=f"topik terkait '{related}' {reason}.",
+                                            fix="tulis id topik lain yang ada, atau hapus dari related."))
+        return problems
+
+
+def _missing_required(directory: Path, topics: Mapping[str, Topic], problems: list[Problem]) -> list[Problem]:
+    """Public topic ids that are gone (and not already reported as broken)."""
+    return [Problem(path=directory.name, line=0, entry=required, field="id",
+                    message=f"topik wajib '{required}' tidak ada; tautan, Rasa dan statistik memakai id ini.",
+                    fix="tambahkan kembali topik dengan id ini.")
+            for required in REQUIRED_TOPICS
+            if required not in topics and not any(p.entry == required for p in problems)]
