@@ -74,7 +74,7 @@ def features(tokens: Sequence[str]) -> Counter[str]:
 class Matcher:
     """An index over labelled examples; build once, then rank messages quickly."""
 
-    def __init__(self, normalizer: Normalizer, idf: dict[str, float], intents: list[str],
+    def __init__(self, *, normalizer: Normalizer, idf: dict[str, float], intents: list[str],
                  centroid_index: dict[str, list[tuple[int, float]]],
                  example_index: dict[str, list[tuple[int, float]]], example_intent: list[int],
                  deletion_index: dict[str, tuple[str, ...]], vocabulary: frozenset[str]) -> None:
@@ -95,35 +95,15 @@ class Matcher:
         pairs = [(tokens, intent) for tokens, intent in pairs if tokens]
         intents = sorted({intent for _, intent in pairs})
         position = {intent: i for i, intent in enumerate(intents)}
+        labels = [position[intent] for _, intent in pairs]
         counts = [features(tokens) for tokens, _ in pairs]
-        df: Counter[str] = Counter()
-        for count in counts:
-            df.update(count.keys())
-        total = len(counts)
-        idf = {f: math.log((1 + total) / (1 + d)) + 1.0 for f, d in df.items()}
+        idf = _idf(counts)
         vectors = [_weigh(count, idf) for count in counts]
-        example_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        sums: list[Vector] = [defaultdict(float) for _ in intents]
-        example_intent = []
-        for i, (vector, (_, intent)) in enumerate(zip(vectors, pairs, strict=False)):
-            example_intent.append(position[intent])
-            for feature, weight in vector.items():
-                if feature[0] != "c":  # n-gram postings are long; nearest examples are found by words alone
-                    example_index[feature].append((i, weight))
-                sums[position[intent]][feature] += weight
-        centroid_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for k, vector in enumerate(sums):
-            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            for feature, weight in vector.items():
-                centroid_index[feature].append((k, weight / norm))
         vocabulary = frozenset(t for tokens, _ in pairs for t in tokens)
-        deletion_index: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(vocabulary):
-            if len(word) >= 4:
-                for variant in _deletions(word):
-                    deletion_index[variant].append(word)
-        return cls(normalizer, idf, intents, dict(centroid_index), dict(example_index), example_intent,
-                   {k: tuple(v) for k, v in deletion_index.items()}, vocabulary)
+        return cls(normalizer=normalizer, idf=idf, intents=intents,
+                   centroid_index=_centroid_postings(vectors, labels, len(intents)),
+                   example_index=_example_postings(vectors), example_intent=labels,
+                   deletion_index=_deletion_index(vocabulary), vocabulary=vocabulary)
 
     def correct(self, token: str) -> str:
         """The known word one typo away from an unknown token, else the token itself."""
@@ -174,6 +154,51 @@ class Matcher:
             combined[k] = max(combined[k], DIFFUSE_SHARE * best[k])
         order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
         return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
+
+
+def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency of every feature seen in the examples."""
+    df: Counter[str] = Counter()
+    for count in counts:
+        df.update(count.keys())
+    total = len(counts)
+    return {f: math.log((1 + total) / (1 + d)) + 1.0 for f, d in df.items()}
+
+
+def _example_postings(vectors: Sequence[Vector]) -> dict[str, list[tuple[int, float]]]:
+    """feature -> (example, weight), for word and pair features only: n-gram postings would be long, and
+    nearest examples are found by words alone."""
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, vector in enumerate(vectors):
+        for feature, weight in vector.items():
+            if feature[0] != "c":
+                index[feature].append((i, weight))
+    return dict(index)
+
+
+def _centroid_postings(vectors: Sequence[Vector], labels: Sequence[int],
+                       intent_count: int) -> dict[str, list[tuple[int, float]]]:
+    """feature -> (intent, weight) of each intent's summed example vectors, normalised to unit length."""
+    sums: list[Vector] = [defaultdict(float) for _ in range(intent_count)]
+    for vector, k in zip(vectors, labels, strict=True):
+        for feature, weight in vector.items():
+            sums[k][feature] += weight
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for k, vector in enumerate(sums):
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        for feature, weight in vector.items():
+            index[feature].append((k, weight / norm))
+    return dict(index)
+
+
+def _deletion_index(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Every one-letter deletion of the known words (of 4+ letters) -> those words, for typo correction."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(vocabulary):
+        if len(word) >= 4:
+            for variant in _deletions(word):
+                index[variant].append(word)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def _weigh(count: Counter[str], idf: dict[str, float]) -> Vector:
