@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -141,7 +142,7 @@ class Engine:
         return self.matcher.rank(text)
 
     def respond(self, text: str) -> Reply:
-        """Answer free text: emergency first, then answer, clarify or fall back."""
+        """Answer free text: a topic id or a menu word directly, else by matching the words."""
         text = text if isinstance(text, str) else ""
         stripped = text.strip()
         if stripped in self.kb.topics:
@@ -151,23 +152,33 @@ class Engine:
             return Reply(text=texts.EMPTY, kind="empty", buttons=self._menu_rows())
         if " ".join(tokens) in MENU_WORDS:
             return self.menu()
+        return self._reply_to_words(tokens)
+
+    def _reply_to_words(self, tokens: tuple[str, ...]) -> Reply:
+        """Emergency first, then answer, clarify or fall back."""
         # Normalised once: the corrected words feed both the matcher and the danger check, because typos
         # must not hide danger ("dikurng" -> "dikurung").
         corrected = [self.matcher.correct(t) for t in tokens]
         found = self.matcher.rank_tokens(corrected)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
-        in_scope = found.intent not in (None, OUT_OF_SCOPE) and found.score >= self.threshold
-        danger = self.danger.find(tokens) is not None or self.danger.find(corrected) is not None
-        if danger or (found.intent == EMERGENCY_TOPIC and found.score >= EMERGENCY_FLOOR):
+        if self._is_emergency(tokens, corrected, found):
             return self._emergency(ranked, found.score if found.intent == EMERGENCY_TOPIC else 1.0)
-        if not in_scope:
+        if found.intent in (None, OUT_OF_SCOPE) or found.score < self.threshold:
             return self._fallback(ranked)
+        return self._answer_or_clarify(ranked)
+
+    def _is_emergency(self, tokens: Sequence[str], corrected: Sequence[str], found: Match) -> bool:
+        """A danger phrase in the words as typed or as corrected, or the emergency topic above its floor."""
+        danger = self.danger.find(tokens) is not None or self.danger.find(corrected) is not None
+        return danger or (found.intent == EMERGENCY_TOPIC and found.score >= EMERGENCY_FLOOR)
+
+    def _answer_or_clarify(self, ranked: list[tuple[str, float]]) -> Reply:
+        """The top topic; "Maksud Anda…?" instead when others score as close and the top is not confident."""
         top, score = ranked[0]
-        close = [t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold]
+        close = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold)
         if close and score < CONFIDENT:
-            choices = (top, *close)
-            rows = tuple((self.topic_button(t),) for t in choices)
-            return Reply(text=texts.CLARIFY, kind="clarify", topic=top, confidence=score, alternatives=tuple(close),
+            rows = tuple((self.topic_button(t),) for t in (top, *close))
+            return Reply(text=texts.CLARIFY, kind="clarify", topic=top, confidence=score, alternatives=close,
                          emergency=False, buttons=rows + (MENU_ROW,))
         alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold)
         return self.answer(top, score, alternatives)
