@@ -3,7 +3,7 @@
 Usage: python -m benchmarks.tune  ->  prints the threshold that maximises the mean of in-scope
 accuracy and out-of-scope rejection over 5 stratified folds (on a plateau, the highest threshold
 within 0.005 of the best mean: when in doubt the bot should rather say it does not know); copy it
-to THRESHOLD in bot/conversation.py.
+to THRESHOLD in bot/core/conversation.py.
 """
 
 from __future__ import annotations

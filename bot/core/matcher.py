@@ -9,9 +9,13 @@ from dataclasses import dataclass
 
 from bot.core.normalize import Normalizer, stem
 
-# Blocks of features and how much each counts; words carry meaning, n-grams survive typos.
+# Weights of the feature families (see Matcher): words carry meaning, character n-grams survive typos the
+# corrector misses, word pairs keep a little word order. Set by hand; check any change with
+# `python -m benchmarks.tune` (cross-validation on intents/) and the held-out benchmark, never by eye.
 BLOCK_WEIGHTS = {"w": 1.0, "b": 0.5, "c": 0.8}
+# Share of the intent-centroid similarity in a score; the rest is the nearest single example.
 CENTROID_SHARE = 0.85
+# The intent whose examples have nothing in common, and how much its nearest example alone may count.
 DIFFUSE_INTENT = "out_of_scope"
 DIFFUSE_SHARE = 1.6
 
@@ -72,7 +76,38 @@ def features(tokens: Sequence[str]) -> Counter[str]:
 
 
 class Matcher:
-    """An index over labelled examples; build once, then rank messages quickly."""
+    """An index over labelled examples; build once, then rank messages quickly.
+
+    The algorithm, step by step:
+
+    1. Words. The Normalizer turns a message into standard-Indonesian tokens (the admins' lexicon maps
+       slang and SMS spellings). `correct` then replaces each unknown token of 4+ letters by a known
+       word at most one edit away (insertion, deletion, substitution or swap of neighbours), found
+       through an index of one-letter deletions; among several, the most common word (lowest IDF) wins.
+    2. Features (`features`), three families, prefixed by their letter:
+       "w:" each word, and its stem when a clitic or particle comes off ("gajinya" -> "gaji");
+       "b:" each pair of neighbouring stems ("tidak_dibayar"), for a little word order;
+       "c:" character 3-, 4- and 5-grams of each word padded with "#", which still overlap after a typo.
+    3. Weights (`_weigh`): sublinear term frequency (1 + ln n) times smoothed IDF over the training
+       examples (ln((1 + N) / (1 + df)) + 1); each family scaled to unit length and multiplied by its
+       BLOCK_WEIGHTS entry, then the whole vector scaled to unit length. Features never seen in
+       training are dropped: they carry no evidence.
+    4. Score of an intent, a cosine similarity in [0, 1]:
+       CENTROID_SHARE x (message . the intent's centroid: its example vectors summed, unit length)
+       + (1 - CENTROID_SHARE) x (message . its nearest example, found through word and pair features
+       only, as n-gram postings are long). The centroid rewards what an intent's examples share; the
+       nearest example keeps a rare but exact wording from being averaged away.
+    5. Out of scope (DIFFUSE_INTENT): its examples share nothing, so its centroid means little; its score
+       is the larger of the mix above and DIFFUSE_SHARE x its nearest-example similarity.
+    6. Scores are capped at 1 and rounded to 4 places; ties go to the intent name, so ranking is
+       deterministic.
+
+    The matcher only ranks. Whether to answer is the engine's decision (bot/core/conversation.py): the
+    top intent is answered when it is not out of scope and scores at least THRESHOLD (0.14), chosen by
+    `python -m benchmarks.tune` as the highest threshold on the plateau of the mean of in-scope accuracy
+    and out-of-scope rejection over 5 cross-validation folds of intents/ (never the held-out set); the
+    emergency topic needs only EMERGENCY_FLOOR, and close runners-up make it ask "Maksud Anda…?".
+    """
 
     def __init__(self, *, normalizer: Normalizer, idf: dict[str, float], intents: list[str],
                  centroid_index: dict[str, list[tuple[int, float]]],
