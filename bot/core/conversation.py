@@ -138,9 +138,6 @@ class Engine:
         return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
 
     # Free text --------------------------------------------------------------------------------
-    def match(self, text: str) -> Match:
-        return self.matcher.rank(text)
-
     def respond(self, text: str) -> Reply:
         """Answer free text: a topic id or a menu word directly, else by matching the words."""
         text = text if isinstance(text, str) else ""

@@ -82,9 +82,6 @@ class LiveKnowledge:
             logger.info("Pengetahuan dimuat ulang: %d topik.", len(engine.kb.topics))
             return ()
 
-    def changed(self) -> bool:
-        return snapshot(self.folders) != self.signature
-
     async def watch(self, listener: ReloadListener, interval: float = POLL_SECONDS) -> None:
         """Reload by itself when files change, then tell `listener` the outcome. Runs until cancelled.
 

@@ -158,9 +158,6 @@ class Matcher:
         """Normalised tokens with one-typo words replaced by the known word."""
         return [self.correct(t) for t in self.normalizer.tokens(text)]
 
-    def vector(self, text: str) -> Vector:
-        return _weigh(features(self.corrected_tokens(text)), self._idf)
-
     def rank(self, text: str, limit: int = 5) -> Match:
         """Intents ranked by combined centroid and nearest-example similarity."""
         return self.rank_tokens(self.corrected_tokens(text), limit)

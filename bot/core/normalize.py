@@ -12,7 +12,6 @@ MAX_CHARS = 2000
 
 _REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
-_DOUBLE = re.compile(r"([a-z])\1")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ENTITY_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,60}>")
@@ -96,10 +95,6 @@ class Normalizer:
 def phrase(text: str) -> Phrase:
     """A lexicon key or value as tokens, folded like user text (no lexicon applied)."""
     return tuple(_ELONGATION.sub(r"\1", tok) for tok in basic_tokens(text))
-
-
-def has_double_letter(token: str) -> bool:
-    return bool(_DOUBLE.search(token))
 
 
 def stem(token: str) -> str:

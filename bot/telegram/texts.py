@@ -79,4 +79,3 @@ AUTO_RELOAD_FAILED = (
     "Perubahan berkas *tidak dimuat* karena ada {count} galat. Bot tetap memakai data sebelumnya.\n"
     "Perbaiki berkasnya; bot memeriksa lagi setiap kali berkas disimpan."
 )
-STATS_UNAVAILABLE = "Statistik belum bisa dibuat: {reason}"
