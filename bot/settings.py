@@ -32,6 +32,29 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} harus berupa angka bulat, bukan {raw!r}.") from None
 
 
+def _minutes(env: Mapping[str, str], name: str, default: float) -> float:
+    """Minutes, fractions allowed (tests use seconds' worth); must be above zero."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} harus berupa jumlah menit, misalnya 120, bukan {raw!r}.") from None
+    if not value > 0:
+        raise SettingsError(f"{name} harus lebih dari 0 menit, bukan {raw!r}.")
+    return value
+
+
+def _chat_id(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise SettingsError(f"{name} harus berupa id grup Telegram (angka, misalnya -1001234567890), bukan {raw!r}.")
+    return int(raw)
+
+
 @dataclass(kw_only=True, frozen=True)
 class Settings:
     token: str = ""
@@ -45,6 +68,9 @@ class Settings:
     stale_days: int = 180
     retention_days: int = 180
     secret: str = ""
+    # The volunteers' group ("Bicara dengan relawan"); None turns the whole feature off.
+    volunteer_chat: int | None = None
+    volunteer_timeout_minutes: float = 120.0
     knowledge_dir: Path = field(default_factory=lambda: data_dir("knowledge"))
     intents_dir: Path = field(default_factory=lambda: data_dir("intents"))
 
@@ -72,6 +98,8 @@ class Settings:
             retention_days=_int(env, "KAWAN_RETENTION_DAYS", 180),
             # Key for hashing user ids and referral codes; empty means one is generated beside the database.
             secret=env.get("KAWAN_SECRET", "").strip(),
+            volunteer_chat=_chat_id(env, "KAWAN_VOLUNTEER_CHAT"),
+            volunteer_timeout_minutes=_minutes(env, "KAWAN_VOLUNTEER_TIMEOUT_MINUTES", 120.0),
             knowledge_dir=Path(env["KAWAN_KNOWLEDGE"]) if env.get("KAWAN_KNOWLEDGE") else data_dir("knowledge"),
             intents_dir=Path(env["KAWAN_INTENTS"]) if env.get("KAWAN_INTENTS") else data_dir("intents"),
         )

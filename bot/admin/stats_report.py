@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from PIL import Image, ImageDraw
 
+from bot.admin.cases import case_stats, format_case_stats
 from bot.admin.fonts import font
 from bot.admin.storage import DayCount, EventStore, Stats
 
@@ -60,7 +61,10 @@ def format_stats(stats: Stats, days: int) -> str:
 
 def summary_text(store: EventStore, days: int = 7, now: datetime | None = None) -> str:
     """The /statistik and `kawan stats` text for the last `days` UTC days."""
-    return format_stats(store.stats(days, now), days)
+    stats = store.stats(days, now)
+    text = format_stats(stats, days)
+    cases = case_stats(store, stats.first.isoformat(), stats.last.isoformat())
+    return text + "\n" + "\n".join(format_case_stats(cases)) if cases.opened else text
 
 
 # The chart --------------------------------------------------------------------------------------

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.admin.anonymise import mask
+from bot.admin.cases import purge_cases
 from bot.errors import KawanError
 
 KINDS = frozenset({
@@ -46,6 +48,35 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         "CREATE INDEX events_day_kind ON events (day, kind)",
+    ),
+    (
+        # Volunteer cases (bot/admin/cases.py): timings and outcomes; the user's chat only encrypted, until close.
+        """
+        CREATE TABLE cases (
+            number INTEGER PRIMARY KEY AUTOINCREMENT,  -- shown as #K-0001; never reused
+            opened_at TEXT NOT NULL,    -- UTC, YYYY-MM-DDTHH:MM:SS
+            status TEXT NOT NULL,       -- open, taken, closed, blocked
+            ref TEXT,                   -- referral code of the volunteer link the user came through
+            volunteer TEXT,             -- referral code of the volunteer who took the case
+            taken_at TEXT,
+            answered_at TEXT,           -- first volunteer reply delivered
+            reminded_at TEXT,
+            closed_at TEXT,
+            closed_by TEXT,             -- user, volunteer or retention
+            rating TEXT,                -- up or down
+            media_warned INTEGER NOT NULL DEFAULT 0,
+            chat BLOB                   -- AES-GCM sealed user chat id; NULL once the case ends
+        )
+        """,
+        """
+        CREATE TABLE case_messages (
+            chat_id INTEGER NOT NULL,   -- the volunteers' group
+            message_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        )
+        """,
+        "CREATE INDEX cases_status ON cases (status)",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -209,8 +240,21 @@ class EventStore:
         cutoff = (today - timedelta(days=self.retention_days)).isoformat()
         with self._lock:
             deleted = self._db.execute("DELETE FROM events WHERE day < ?", (cutoff,)).rowcount
+            purge_cases(self._db, cutoff)
         self._purged_on = today
         return deleted
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection under the lock, inside one transaction (committed on success, else rolled back)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     # Reading ----------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Sequence[object]) -> list[tuple]:

@@ -20,10 +20,13 @@ from bot.core.conversation import Engine
 from bot.core.live_knowledge import POLL_SECONDS, LiveKnowledge
 from bot.problems import Problem
 from bot.settings import Settings
+from bot.telegram import relay_texts as rt
 from bot.telegram import texts as tt
 from bot.telegram.delivery import NETWORK_DELAYS, PerChatUpdateProcessor, RetryingRateLimiter
 from bot.telegram.flood import FloodGuard
 from bot.telegram.handlers import STATE_KEY, BotState, register, reload_report, send
+from bot.telegram.relay import enabled as relay_enabled
+from bot.telegram.relay import register_relay, start_relay, stop_relay
 from bot.telegram.render import Outgoing
 
 logger = logging.getLogger(__name__)
@@ -92,21 +95,24 @@ def build_application(settings: Settings, live: LiveKnowledge, store: StoreThrea
     application.bot_data[STATE_KEY] = BotState(settings=settings, live=live, store=store,
                                                flood=flood if flood is not None else FloodGuard())
     application.bot_data[WATCH_SECONDS_KEY] = watch_seconds
+    register_relay(application, settings)  # ahead of the general handlers: a person in a case is relayed
     register(application)
     return application
 
 
 async def _post_init(application: Application) -> None:
     """Register the command list and start watching the knowledge files."""
-    commands = [BotCommand(name, description) for name, description in tt.COMMANDS]
+    state: BotState = application.bot_data[STATE_KEY]
+    listed = tt.COMMANDS + ((rt.COMMAND,) if relay_enabled(state.settings) else ())
+    commands = [BotCommand(name, description) for name, description in listed]
     try:
         await application.bot.set_my_commands(commands)
     except TelegramError as exc:
         # The bot answers commands anyway; only Telegram's "/" menu would be missing.
         logger.warning("Daftar perintah tidak terdaftar: %s", type(exc).__name__)
+    await start_relay(application)
     interval = application.bot_data.get(WATCH_SECONDS_KEY)
     if interval:
-        state: BotState = application.bot_data[STATE_KEY]
 
         async def tell_admins(problems: tuple[Problem, ...], _engine: Engine) -> None:
             await notify_admins(application, reload_report(problems, state.live, auto=True))
@@ -116,6 +122,7 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_stop(application: Application) -> None:
+    await stop_relay(application)
     watcher = application.bot_data.pop(WATCHER_KEY, None)
     if watcher is not None:
         watcher.cancel()

@@ -33,8 +33,10 @@ from bot.core.conversation import Reply
 from bot.core.live_knowledge import LiveKnowledge
 from bot.problems import Problem
 from bot.settings import Settings
+from bot.telegram import relay_texts as rt
 from bot.telegram import texts as tt
 from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.handoff import with_volunteer_button
 from bot.telegram.render import (
     FEEDBACK_PREFIX,
     Outgoing,
@@ -136,6 +138,8 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
     chat = update.effective_chat
     if chat is None:
         return
+    if state(context).settings.volunteer_chat is not None:
+        reply = with_volunteer_button(reply)
     sent = await send(context.bot, chat.id, render(reply), _question(update))
     if sent is not None and question and reply.topic:
         state(context).questions.remember(chat.id, sent.message_id, question)
@@ -272,13 +276,17 @@ async def share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/privasi: what is kept, and for how long."""
-    days = state(context).settings.retention_days
-    await respond_with(update, context, render_markup(tt.PRIVACY.format(days=days)))
+    settings = state(context).settings
+    text = tt.PRIVACY.format(days=settings.retention_days)
+    if settings.volunteer_chat is not None:
+        text += rt.PRIVACY.format(days=settings.retention_days)
+    await respond_with(update, context, render_markup(text))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/bantuan: how to use the bot."""
-    await respond_with(update, context, render_markup(tt.HELP))
+    volunteers = state(context).settings.volunteer_chat is not None
+    await respond_with(update, context, render_markup(tt.HELP + ("\n" + rt.HELP_LINE if volunteers else "")))
 
 
 # Admin commands: answered only for KAWAN_ADMINS in a private chat; everyone else falls through to the
