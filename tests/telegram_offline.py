@@ -78,7 +78,7 @@ class RecordingRequest(BaseRequest):
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return bot_user()
-        if name in ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
+        if name in ("sendMessage", "sendPhoto", "sendVoice", "editMessageText", "editMessageReplyMarkup"):
             self._message_ids += 1
             chat_id = int(params.get("chat_id", 0))
             kind = "private" if chat_id > 0 else "supergroup"
