@@ -21,7 +21,8 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 # Methods the bot may call; anything else is answered 404 like Telegram does, and shows up in `unknown`.
 METHODS = frozenset({
-    "getMe", "getUpdates", "deleteWebhook", "setMyCommands", "sendMessage", "sendPhoto", "answerCallbackQuery",
+    "getMe", "getUpdates", "deleteWebhook", "setMyCommands", "sendMessage", "sendPhoto", "sendVoice",
+    "answerCallbackQuery",
     "editMessageText", "editMessageReplyMarkup", "setWebhook", "close", "logOut",
 })
 
@@ -35,6 +36,11 @@ class ApiCall:
     at: float
     status: int = 200
     files: dict[str, int] = field(default_factory=dict)  # field name -> size in bytes
+    message_id: int | None = None  # of the message a send created
+
+    @property
+    def caption(self) -> str:
+        return str(self.params.get("caption", ""))
 
     @property
     def chat_id(self) -> int | None:
@@ -109,11 +115,18 @@ class BotApiEmulator:
     def say(self, user_id: int, text: str | None, **fields: Any) -> int:
         return self.push(tp.message_update(text, user_id, **fields))
 
-    def press(self, user_id: int, message_id: int, data: str) -> int:
-        """Press a button on a message the bot sent to `user_id`."""
+    def press(self, user_id: int, message_id: int, data: str, chat_id: int | None = None) -> int:
+        """Press a button on a message the bot sent to `user_id` (or, in a group, to `chat_id`)."""
         with self._changed:
-            shown = self.messages[(user_id, message_id)]
+            shown = self.messages[(chat_id if chat_id is not None else user_id, message_id)]
         return self.push(tp.callback_update(data, user_id, on_message=shown))
+
+    def reply_in_group(self, chat_id: int, user_id: int, message_id: int, text: str | None, **fields: Any) -> int:
+        """`user_id` answers, in the group `chat_id`, with a Telegram reply to the bot's message `message_id`."""
+        with self._changed:
+            replied = self.messages[(chat_id, message_id)]
+        return self.push(tp.message_update(text, user_id, chat_id=chat_id, chat_type="supergroup",
+                                           reply_to_message=replied, **fields))
 
     def wait_for(self, condition: Callable[[list[ApiCall]], bool], timeout: float = 10.0) -> list[ApiCall]:
         """Block until `condition(calls)` holds; returns a copy of the calls (AssertionError on timeout)."""
@@ -130,8 +143,8 @@ class BotApiEmulator:
     def replies(self, chat_id: int, since: int = 0) -> list[ApiCall]:
         """Messages and photos the bot sent to one chat, from call index `since` on."""
         with self._changed:
-            return [c for c in self.calls[since:] if c.method in ("sendMessage", "sendPhoto") and c.chat_id == chat_id
-                    and c.status == 200]
+            return [c for c in self.calls[since:] if c.method in ("sendMessage", "sendPhoto", "sendVoice")
+                    and c.chat_id == chat_id and c.status == 200]
 
     def mark(self) -> int:
         with self._changed:
@@ -155,6 +168,9 @@ class BotApiEmulator:
             call = ApiCall(method=method, params=params, at=time.monotonic(), files=files)
             status, body = self._answer(method, params)
             call.status = status
+            result = body.get("result")
+            if isinstance(result, dict) and method.startswith("send"):
+                call.message_id = result.get("message_id")
             self.calls.append(call)
             if self.on_call is not None:
                 self.on_call(call)
@@ -172,7 +188,7 @@ class BotApiEmulator:
             if not commands or any(not c.get("command") or not c.get("description") for c in commands):
                 return self._bad(method, "Bad Request: BOT_COMMANDS_INVALID")
             return 200, {"ok": True, "result": True}
-        if method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
+        if method in ("sendMessage", "sendPhoto", "sendVoice", "editMessageText", "editMessageReplyMarkup"):
             return self._message(method, params)
         return 200, {"ok": True, "result": True}
 
@@ -219,6 +235,11 @@ class BotApiEmulator:
             shown.pop("text")
             shown["photo"] = [{"file_id": f"photo{message_id}", "file_unique_id": f"u{message_id}",
                                "width": 330, "height": 330}]
+            if text:
+                shown["caption"] = text
+        if method == "sendVoice":
+            shown.pop("text")
+            shown["voice"] = {"file_id": f"voice{message_id}", "file_unique_id": f"v{message_id}", "duration": 3}
             if text:
                 shown["caption"] = text
         self.messages[(chat_id, message_id)] = shown

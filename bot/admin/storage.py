@@ -180,6 +180,8 @@ class EventStore:
             connection.execute("PRAGMA journal_mode=WAL")
             # FULL syncs the WAL on each commit: neither kill -9 nor a power cut loses a committed event.
             connection.execute("PRAGMA synchronous=FULL")
+            # Deleted rows are overwritten, not left in free pages: an ended case's sealed chat id is really gone.
+            connection.execute("PRAGMA secure_delete=ON")
             _migrate(connection, path)
         except sqlite3.DatabaseError as exc:
             connection.close()
