@@ -12,6 +12,7 @@ import pytest
 from bot.admin import cases as c
 from bot.admin.stats_report import summary_text
 from bot.admin.storage import EventStore
+from bot.settings import Settings, SettingsError
 
 SECRET = "rahasia-kasus"
 USER_CHAT = 987654321
@@ -143,3 +144,24 @@ def test_the_schema_upgrade_keeps_existing_events(tmp_path: Path) -> None:
     with EventStore.open(path, SECRET, retention_days=3650) as opened:
         assert opened._db.execute("SELECT COUNT(*) FROM events").fetchone() == (1,)
         assert c.open_case(opened, 5, None, NOW).number == 1
+
+
+@pytest.mark.parametrize(("env", "chat", "minutes"), [
+    pytest.param({}, None, 120.0, id="off-by-default"),
+    pytest.param({"KAWAN_VOLUNTEER_CHAT": "-1001234567890"}, -1001234567890, 120.0, id="group-id"),
+    pytest.param({"KAWAN_VOLUNTEER_CHAT": " -42 ", "KAWAN_VOLUNTEER_TIMEOUT_MINUTES": "30"}, -42, 30.0, id="timeout"),
+    pytest.param({"KAWAN_VOLUNTEER_CHAT": "-42", "KAWAN_VOLUNTEER_TIMEOUT_MINUTES": "0.5"}, -42, 0.5, id="fraction"),
+])
+def test_volunteer_settings(env: dict[str, str], chat: int | None, minutes: float) -> None:
+    settings = Settings.from_env(env)
+    assert (settings.volunteer_chat, settings.volunteer_timeout_minutes) == (chat, minutes)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    pytest.param({"KAWAN_VOLUNTEER_CHAT": "@grupku"}, "KAWAN_VOLUNTEER_CHAT harus berupa id grup Telegram", id="name"),
+    pytest.param({"KAWAN_VOLUNTEER_TIMEOUT_MINUTES": "dua jam"}, "harus berupa jumlah menit", id="words"),
+    pytest.param({"KAWAN_VOLUNTEER_TIMEOUT_MINUTES": "0"}, "harus lebih dari 0 menit", id="zero"),
+])
+def test_volunteer_settings_errors_say_what_to_write(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
