@@ -125,7 +125,9 @@ def test_statistics_count_cases_by_volunteer_code_without_identities(store: Even
     stats = c.case_stats(store, NOW.date().isoformat(), NOW.date().isoformat())
     assert (stats.opened, stats.taken, stats.answered, stats.answered_in_time, stats.closed, stats.up) == (
         3, 2, 2, 1, 1, 1)
-    assert stats.volunteers == (c.VolunteerCases("relawan1", 1, 1, 1, 1, 0), c.VolunteerCases("relawan2", 1, 0, 0, 0, 0))
+    assert stats.volunteers == (
+        c.VolunteerCases(code="relawan1", taken=1, answered_in_time=1, closed=1, up=1, down=0),
+        c.VolunteerCases(code="relawan2", taken=1, answered_in_time=0, closed=0, up=0, down=0))
     assert stats.referrals == (("rujukan1", 1),)
     store.record("message", user_id=1, at=NOW)
     report = summary_text(store, 1, NOW)

@@ -67,7 +67,7 @@ def _aad(number: int) -> bytes:
     return f"case:{number}".encode()
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Case:
     """One case as stored; `chat_id` is the unsealed user chat while the case is active, else None."""
 
@@ -96,8 +96,9 @@ _COLUMNS = "number, status, opened_at, ref, volunteer, answered_at, reminded_at,
 
 def _case(row: tuple, sealer: ChatSealer) -> Case:
     number, status, opened, ref, volunteer, answered, reminded, rating, warned, blob = row
-    return Case(number, status, _moment(opened), ref, volunteer, _moment(answered), _moment(reminded), rating,
-                bool(warned), sealer.unseal(number, blob) if blob else None)
+    return Case(number=number, status=status, opened_at=_moment(opened), ref=ref, volunteer=volunteer,
+                answered_at=_moment(answered), reminded_at=_moment(reminded), rating=rating, media_warned=bool(warned),
+                chat_id=sealer.unseal(number, blob) if blob else None)
 
 
 def _get(db: sqlite3.Connection, sealer: ChatSealer, number: int) -> Case | None:
@@ -217,7 +218,7 @@ def purge_cases(db: sqlite3.Connection, cutoff_day: str) -> None:
 
 
 # Statistics ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class VolunteerCases:
     """One volunteer's cases, by the volunteer's code (a keyed hash, never the Telegram id)."""
 
@@ -229,7 +230,7 @@ class VolunteerCases:
     down: int
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class CaseStats:
     opened: int
     taken: int
@@ -261,7 +262,13 @@ def case_stats(store: EventStore, first_day: str, last_day: str) -> CaseStats:
             "GROUP BY volunteer ORDER BY COUNT(*) DESC, volunteer", span).fetchall()
         referrals = db.execute(f"SELECT ref, COUNT(*) FROM cases WHERE {where} AND ref IS NOT NULL "
                                "GROUP BY ref ORDER BY COUNT(*) DESC, ref", span).fetchall()
-    return CaseStats(*totals, tuple(VolunteerCases(*row) for row in volunteers), tuple((r, n) for r, n in referrals))
+    opened, taken, answered, in_time_count, closed, blocked, up, down = totals
+    return CaseStats(
+        opened=opened, taken=taken, answered=answered, answered_in_time=in_time_count, closed=closed, blocked=blocked,
+        up=up, down=down,
+        volunteers=tuple(VolunteerCases(code=code, taken=n, answered_in_time=fast or 0, closed=ended or 0, up=good or 0,
+                                        down=bad or 0) for code, n, fast, ended, good, bad in volunteers),
+        referrals=tuple((ref, count) for ref, count in referrals))
 
 
 def format_case_stats(stats: CaseStats) -> list[str]:

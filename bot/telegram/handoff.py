@@ -16,4 +16,4 @@ def with_volunteer_button(reply: Reply) -> Reply:
     """The same reply with one more button row; other replies unchanged."""
     if reply.kind not in HANDOFF_KINDS:
         return reply
-    return replace(reply, buttons=(*reply.buttons, (Button(rt.ASK_BUTTON, ASK_ACTION),)))
+    return replace(reply, buttons=(*reply.buttons, (Button(label=rt.ASK_BUTTON, action=ASK_ACTION),)))

@@ -36,8 +36,7 @@ from bot.admin.cases import (
 from bot.admin.referral import referral_code
 from bot.settings import Settings
 from bot.telegram import relay_texts as rt
-from bot.telegram.flood import Verdict
-from bot.telegram.handlers import STATE_KEY, BotState, admit, send, state
+from bot.telegram.handlers import ANSWER_GROUP, STATE_KEY, BotState, send, state
 from bot.telegram.render import MAX_CHUNK, Outgoing, plain_to_html, render, render_markup, split_markup
 
 logger = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Relay:
     """The feature's state; `chats` (user chat -> active case) lives in memory only and is rebuilt from the
     sealed ids in the database at start."""
@@ -147,17 +146,6 @@ async def _to_user(context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: l
     return True
 
 
-async def _button_admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Flood control for button presses, as for every other button of the bot."""
-    st, user = state(context), update.effective_user
-    verdict = st.flood.check(user.id, st.clock()) if user else Verdict.PASS
-    if verdict is not Verdict.PASS:
-        # Answered even when dropped: otherwise the button keeps spinning on the person's phone.
-        await update.callback_query.answer(rt.SLOW_DOWN if verdict is Verdict.WARN else None)
-        return False
-    return True
-
-
 # The user's side ------------------------------------------------------------------------------------
 async def offer(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     """Explain what the volunteer will see, and ask for consent with a button; nothing is sent before it."""
@@ -174,14 +162,11 @@ async def offer(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/relawan: the request for a person."""
-    if await admit(update, context):
-        await offer(context, update.effective_chat.id)
+    await offer(context, update.effective_chat.id)
 
 
 async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text such as "mau bicara dengan relawan"; in danger the emergency numbers come first."""
-    if not await admit(update, context):
-        return
     st, chat = state(context), update.effective_chat
     reply = st.live.engine.respond(update.effective_message.text or "")
     if reply.emergency:
@@ -193,8 +178,6 @@ async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def user_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The user's buttons: ask for a volunteer, consent, or decline."""
     query = update.callback_query
-    if not await _button_admitted(update, context):
-        return
     # Answer at once so the spinner stops even if opening the case takes a moment.
     await query.answer()
     chat = update.effective_chat
@@ -243,8 +226,6 @@ class InCase(filters.MessageFilter):
 
 async def from_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message of a person in a case: relayed to the group under the case number, never stored."""
-    if not await admit(update, context):
-        return
     relay, st = relay_of(context), state(context)
     message = update.effective_message
     chat_id = message.chat.id
@@ -312,12 +293,9 @@ class RepliesToBot(filters.MessageFilter):
 
 
 def _volunteer_admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Only people (no bots, no anonymous admins) in the volunteers' group, within the flood limit."""
-    relay, st = relay_of(context), state(context)
+    """Only people (no bots, no anonymous admins) in the volunteers' group; the gate already did flood control."""
     chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.id != relay.group or user is None or user.is_bot:
-        return False
-    return st.flood.check(user.id, st.clock()) is Verdict.PASS
+    return chat is not None and chat.id == relay_of(context).group and user is not None and not user.is_bot
 
 
 async def volunteer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -336,7 +314,7 @@ async def volunteer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await _to_group(context, case.number, rt.TEXT_ONLY.format(label=case.label), quote=message)
         return
     chunks = split_markup(f"{rt.REPLY_PREFIX} {message.text}", render=plain_to_html)
-    outgoing = _with_keyboard([Outgoing(plain_to_html(chunk)) for chunk in chunks], end_keyboard(case.number))
+    outgoing = _with_keyboard([Outgoing(html=plain_to_html(chunk)) for chunk in chunks], end_keyboard(case.number))
     if not await _to_user(context, case.chat_id, outgoing):
         await _to_group(context, case.number, rt.NOT_DELIVERED.format(label=case.label), quote=message)
         return
@@ -383,7 +361,7 @@ async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         elif not await end_case(context, case.number, "volunteer", _name(update)):
             await _to_group(context, case.number, rt.ENDED_NOTICE.format(label=case.label), quote=message)
         return
-    if chat.type != ChatType.PRIVATE or not await admit(update, context):
+    if chat.type != ChatType.PRIVATE:
         return
     number = relay.chats.get(chat.id)
     if number is None or not await end_case(context, number, "user"):
@@ -394,8 +372,6 @@ async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Case buttons: take, close or block (volunteers' group only); end or rate (the case's user only)."""
     query = update.callback_query
-    if not await _button_admitted(update, context):
-        return
     relay, st = relay_of(context), state(context)
     action, raw_number, vote = CASE_ACTION.match(query.data or "").groups()
     number = int(raw_number)
@@ -500,19 +476,22 @@ async def stop_relay(application: Application) -> None:
 
 
 def register_relay(application: Application, settings: Settings) -> None:
-    """Add the feature's handlers ahead of the general ones (first match wins); nothing when it is off."""
+    """Add the feature's handlers to the answering group ahead of the general ones (first match wins), so the gate
+    applies flood control to them too; nothing when the feature is off."""
     if settings.volunteer_chat is None:
         return
-    relay = Relay(settings.volunteer_chat, timedelta(minutes=settings.volunteer_timeout_minutes))
+    relay = Relay(group=settings.volunteer_chat, timeout=timedelta(minutes=settings.volunteer_timeout_minutes))
     application.bot_data[RELAY_KEY] = relay
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     group = filters.Chat(relay.group)
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("relawan", ask_command, filters=messages & private))
-    application.add_handler(CommandHandler("selesai", close_command, filters=messages & (private | group)))
-    application.add_handler(MessageHandler(messages & group & RepliesToBot() & ~filters.COMMAND, volunteer_message))
-    application.add_handler(MessageHandler(messages & InCase(relay) & ~filters.COMMAND, from_user))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private & filters.TEXT & ~filters.COMMAND
-                                           & filters.Regex(ASK_WORDS), ask_text))
-    application.add_handler(CallbackQueryHandler(user_button, pattern=USER_ACTION))
-    application.add_handler(CallbackQueryHandler(case_button, pattern=CASE_ACTION))
+    application.add_handlers([
+        CommandHandler("relawan", ask_command, filters=messages & private),
+        CommandHandler("selesai", close_command, filters=messages & (private | group)),
+        MessageHandler(messages & group & RepliesToBot() & ~filters.COMMAND, volunteer_message),
+        MessageHandler(messages & InCase(relay) & ~filters.COMMAND, from_user),
+        MessageHandler(filters.UpdateType.MESSAGE & private & filters.TEXT & ~filters.COMMAND & filters.Regex(ASK_WORDS),
+                       ask_text),
+        CallbackQueryHandler(user_button, pattern=USER_ACTION),
+        CallbackQueryHandler(case_button, pattern=CASE_ACTION),
+    ], group=ANSWER_GROUP)

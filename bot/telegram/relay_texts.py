@@ -81,7 +81,6 @@ TEXT_ONLY = "<b>{label}</b>: hanya balasan teks yang diteruskan ke pengguna."
 CLOSE_HOW = "Untuk menutup kasus, kirim /selesai sebagai <i>balasan (reply)</i> ke salah satu pesan kasus itu."
 REMINDER = ("⏰ <b>{label}</b> belum dijawab selama {minutes} menit. Siapa bisa membantu? "
             "Balas pesan kasus ini untuk menjawab.")
-SLOW_DOWN = "Pelan-pelan ya 🙏 Tunggu sebentar."
 
 PRIVACY = (
     "\n\n*Bicara dengan relawan (/relawan)*\n"
