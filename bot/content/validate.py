@@ -8,6 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from bot.content.knowledge import KnowledgeBase, read_knowledge
+from bot.content.offer_rules import OfferRules, read_offer_rules
+from bot.content.p3mi_list import FOLDER as CHECK_FOLDER
+from bot.content.p3mi_list import P3miList, read_p3mi
 from bot.content.training import MIN_EXAMPLES, OUT_OF_SCOPE, TrainingData, read_training
 from bot.core.normalize import basic_tokens
 from bot.errors import KnowledgeError
@@ -21,6 +24,9 @@ class Bundle:
     knowledge: KnowledgeBase
     training: TrainingData
     warnings: tuple[Problem, ...] = ()
+    # Cek PT and Cek tawaran (knowledge/cek/); None only when that folder does not exist at all.
+    p3mi: P3miList | None = None
+    offer_rules: OfferRules | None = None
 
 
 def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -> list[Problem]:
@@ -73,10 +79,16 @@ def validate(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
     problems += found
     if kb is not None and training is not None:
         problems += _cross_check(kb, training, intents_dir)
+    p3mi, rules = None, None
+    if (knowledge_dir / CHECK_FOLDER).is_dir():
+        p3mi, found = read_p3mi(knowledge_dir, today)
+        problems += found
+        rules, found = read_offer_rules(knowledge_dir, today)
+        problems += found
     problems.sort(key=lambda p: (not p.is_error, p.path, p.line, p.entry, p.field))
     if kb is None or training is None or any(p.is_error for p in problems):
         return None, problems
-    return Bundle(knowledge=kb, training=training, warnings=tuple(problems)), problems
+    return Bundle(knowledge=kb, training=training, warnings=tuple(problems), p3mi=p3mi, offer_rules=rules), problems
 
 
 def load_bundle(knowledge_dir: Path, intents_dir: Path, today: date | None = None,

@@ -1,0 +1,195 @@
+"""Cek tawaran: the warning and good signs in a job offer, follow-up questions, and a verdict."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.content.offer_rules import GOOD_IDS, WARNING_IDS, OfferRules, Pattern, Question, Sign
+from bot.core.company_check import CompanyCheck, CompanyIndex, company_names
+
+Verdict = Literal["bahaya", "kurang_info", "tidak_terlihat"]
+
+MAX_QUESTIONS = 3
+# The two things an offer must show before Kawan Migran says it sees no danger (registration, contract).
+NEEDED_FOR_CLEAR = frozenset({"daftar_disnaker", "kontrak_tertulis"})
+# Gaji: monthly pay in millions of rupiah above which any job is "far above" (the labelled dev set agrees);
+# lower where the destination itself is a scam hub (non-placement countries).
+SALARY_ANYWHERE = 25.0
+SALARY_NON_PLACEMENT = 10.0
+# Rough rupiah value (in millions) of one unit, only to compare with the limits above; never shown to anyone.
+CURRENCY_MILLIONS = {
+    "usd": 0.016, "$": 0.016, "us$": 0.016, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
+    "ringgit": 0.0035, "hk$": 0.002, "nt$": 0.0005, "bnd": 0.012, "sar": 0.0043, "riyal": 0.0043, "rial": 0.0043,
+    "dinar": 0.05, "omr": 0.042, "pln": 0.004, "yen": 0.0001, "won": 0.000012,
+}
+_NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
+_MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\b")
+_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|usd|sgd|rm|bnd|sar|omr|pln|\$)\s*{_NUMBER}")
+_AFTER = re.compile(rf"{_NUMBER}\s*(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|yen|won)\b")
+_SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income)\b")
+_AGE_RANGE = re.compile(r"\b(?:umur|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*(?:-|s/d|sampai)\s*\d{1,2}")
+_AGE_ONE = re.compile(r"\b(?:umur|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
+_AGE_YEARS = re.compile(r"\b(\d{1,2})\s*(?:-|s/d)\s*\d{1,2}\s*(?:th|thn|tahun)\b")
+_AGE_UP = re.compile(r"\b(\d{1,2})\s*(?:th|thn|tahun)\s*ke\s*atas\b")
+# A question mark stays with its sentence ("Kontrak? Nanti aja di sana"); dots inside numbers do not split.
+_CLAUSE_END = re.compile(r"[\n!;]+|(?<=\?)\s+|\.(?=\s|$)|(?<!\d)\.(?!\d)")
+MIN_ADVERT_CHARS = 120
+_ADVERT_WORDS = re.compile(
+    r"\b(lowongan|loker|dibutuhkan|dicari|dibthkn|gaji|gj|salary|berangkat|brgkt|terbang|kerja|visa|paspor|"
+    r"pt|agen|sponsor|tkw|tki|pmi|hub|hubungi|wa|minat|syarat|kontrak|biaya)\b")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One sign found in the offer (or added by an answer), with the line that says why it matters."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OfferCheck:
+    """The result of Cek tawaran for one offer, with the answers given to its follow-up questions."""
+
+    warnings: tuple[Found, ...]
+    good: tuple[Found, ...]
+    companies: tuple[CompanyCheck, ...]
+    verdict: Verdict
+    # Questions asked because the text is silent on them, and the answers given so far (question id -> yes).
+    questions: tuple[Question, ...] = ()
+    answers: Mapping[str, bool] = field(default_factory=dict)
+
+    @property
+    def open_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.id not in self.answers)
+
+    def as_json(self) -> dict[str, object]:
+        """The public shape of `kawan cek-tawaran --json`."""
+        return {
+            "warnings": [{"id": f.id, "text": f.text} for f in self.warnings],
+            "good": [{"id": f.id, "text": f.text} for f in self.good],
+            "companies": [c.as_json() for c in self.companies],
+            "verdict": self.verdict,
+        }
+
+
+def prepare(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+
+
+def clauses(text: str) -> list[str]:
+    """Sentences, lines and bullet points: patterns of one sign must match inside one of them."""
+    return [c.strip() for c in _CLAUSE_END.split(text) if c and c.strip()]
+
+
+def _matches(pattern: Pattern, text: str) -> bool:
+    return all(part.search(text) for part in pattern)
+
+
+def _number(raw: str | None) -> float:
+    if not raw:
+        return 0.0
+    # "1.500" and "1,200" are thousands; "7,5" and "1.5" are decimals.
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))
+    return float(raw.replace(",", "."))
+
+
+def monthly_pay_millions(text: str) -> float:
+    """The highest pay promised in the offer, in millions of rupiah (0 when none is stated)."""
+    best = 0.0
+    for clause in clauses(text):
+        if not _SALARY_WORD.search(clause):
+            continue
+        for match in _MILLIONS.finditer(clause):
+            best = max(best, _number(match.group(1)), _number(match.group(2)))
+        for match in _BEFORE.finditer(clause):
+            best = max(best, _number(match.group(2)) * CURRENCY_MILLIONS[match.group(1)])
+        for match in _AFTER.finditer(clause):
+            best = max(best, _number(match.group(1)) * CURRENCY_MILLIONS[match.group(2)])
+    return best
+
+
+def youngest_age(text: str) -> int | None:
+    """The lowest age the offer accepts, when it states one."""
+    ages = [int(m.group(1)) for regex in (_AGE_RANGE, _AGE_ONE, _AGE_YEARS, _AGE_UP) for m in regex.finditer(text)]
+    return min((a for a in ages if a >= 10), default=None)
+
+
+def _check(sign: Sign, text: str, found: set[str]) -> bool:
+    if sign.check == "gaji":
+        pay = monthly_pay_millions(text)
+        limit = SALARY_NON_PLACEMENT if "negara_bukan_penempatan" in found else SALARY_ANYWHERE
+        return pay >= limit
+    if sign.check == "umur":
+        age = youngest_age(text)
+        return age is not None and age < 18
+    return False
+
+
+def find_signs(rules: OfferRules, text: str) -> list[str]:
+    """Ids of the signs in the text, in the rules' order."""
+    prepared = prepare(text)
+    scopes = {"kalimat": clauses(prepared), "teks": [prepared]}
+    found: set[str] = set()
+    for sign in rules.signs:
+        hit = any(_matches(p, part) and not any(_matches(n, part) for n in sign.not_if)
+                  for part in scopes[sign.scope] for p in sign.patterns)
+        if hit or (sign.check and _check(sign, prepared, found)):
+            found.add(sign.id)
+    return [s.id for s in rules.signs if s.id in found]
+
+
+def verdict_of(signs: Iterable[str]) -> Verdict:
+    ids = set(signs)
+    if ids & set(WARNING_IDS):
+        return "bahaya"
+    return "tidak_terlihat" if NEEDED_FOR_CLEAR <= ids else "kurang_info"
+
+
+def build(rules: OfferRules, text_signs: Iterable[str], companies: tuple[CompanyCheck, ...],
+          answers: Mapping[str, bool] | None = None, questions: tuple[Question, ...] | None = None) -> OfferCheck:
+    """The result from the signs in the text plus the answers to the questions asked."""
+    answers = dict(answers or {})
+    ids = set(text_signs)
+    if questions is None:
+        questions = tuple(q for q in rules.questions if not ids & set(q.unless))[:MAX_QUESTIONS]
+    for question in questions:
+        if question.id in answers:
+            added = question.yes if answers[question.id] else question.no
+            if added:
+                ids.add(added)
+    if ids & {"tanpa_kontrak"}:
+        ids.discard("kontrak_tertulis")  # an answer "no" overrides a contract only hinted at
+    ordered = [s for s in rules.signs if s.id in ids]
+    return OfferCheck(
+        warnings=tuple(Found(s.id, s.why) for s in ordered if s.is_warning),
+        good=tuple(Found(s.id, s.why) for s in ordered if not s.is_warning),
+        companies=companies,
+        verdict=verdict_of(ids),
+        questions=questions,
+        answers=answers,
+    )
+
+
+def check_offer(rules: OfferRules, index: CompanyIndex | None, text: str) -> OfferCheck:
+    """Cek tawaran on one offer text, with Cek PT on every company it names."""
+    companies = tuple(index.check(name) for name in company_names(text)) if index is not None else ()
+    return build(rules, find_signs(rules, text), companies)
+
+
+def looks_like_offer(text: str) -> bool:
+    """A long message that reads like an advert or a recruiter's message (not a question about one topic)."""
+    prepared = prepare(text)
+    if len(prepared) < MIN_ADVERT_CHARS:
+        return False
+    return len(set(_ADVERT_WORDS.findall(prepared))) >= 3
+
+
+__all__ = ["GOOD_IDS", "WARNING_IDS", "Found", "OfferCheck", "Verdict", "build", "check_offer", "find_signs",
+           "looks_like_offer", "monthly_pay_millions", "verdict_of", "youngest_age"]
