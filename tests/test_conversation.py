@@ -74,7 +74,7 @@ def test_same_input_same_reply(engine: Engine) -> None:
 
 def test_welcome_offers_every_group(engine: Engine) -> None:
     reply = engine.welcome()
-    assert [b.action for row in reply.buttons for b in row] == [f"group:{g.id}" for g in engine.kb.groups]
+    assert [b.action for row in reply.buttons for b in row] == [f"group:{g.id}" for g in engine.kb.groups] + ["cek"]
 
 
 def test_every_answer_links_related_topics_and_menu(engine: Engine) -> None:

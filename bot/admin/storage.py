@@ -20,6 +20,8 @@ from bot.errors import KawanError
 
 KINDS = frozenset({
     "message", "answer", "fallback", "clarify", "emergency", "feedback_up", "feedback_down", "referral", "start",
+    # Cek tawaran / Cek PT: counted only; neither the offer nor any company name is stored.
+    "check", "check_card",
 })
 # Only these keep the (masked) question: admins need them to find what the bot cannot answer yet.
 TEXT_KINDS = frozenset({"fallback", "clarify", "feedback_down"})

@@ -83,13 +83,10 @@ def read_csv_text(text: str, shown: str) -> tuple[list[Company], list[Problem]]:
             problems.append(row_where.problem(line, "id", f"id {company_id} sudah dipakai di baris {ids[company_id]}.",
                                               "hapus baris ganda; setiap perusahaan satu baris."))
             continue
-        key = " ".join(name.upper().replace(".", " ").split())
-        if key in names:
-            problems.append(row_where.problem(line, "nama_lengkap", f"nama '{name}' sama dengan baris {names[key]}.",
-                                              "hapus baris ganda, atau periksa apakah memang dua perusahaan berbeda.",
-                                              "peringatan"))
+        # The same name under two ids is how SISKOP2MI itself lists a few companies: kept, matched as one.
+        key = (company_id, " ".join(name.upper().replace(".", " ").split()))
         ids[company_id] = line
-        names.setdefault(key, line)
+        names.setdefault(" ".join(key), line)
         companies.append(Company(company_id, name, licence))
     if not companies and not problems:
         problems.append(where.problem(1, "", "daftar tidak berisi perusahaan.", "pakai salinan yang lengkap."))

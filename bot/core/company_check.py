@@ -34,6 +34,9 @@ NAME_STOP = FILLER_WORDS | frozenset({
     "untuk", "for", "buka", "menawarkan", "tawar", "cabang", "jadi", "dan", "kami", "di", "ke", "dari",
     "dengan", "deng", "sebagai", "sbg", "lowongan", "izin", "kantor", "bilang", "minta", "dong", "mau",
     "katanya", "tapi", "pt", "buat", "kerja", "di", "yg", "dr", "sudah", "su", "nanti", "lewat",
+    # Places and jobs that follow a name in adverts ("PT X Hong Kong", "PT X pabrik").
+    "hong", "hongkong", "malaysia", "taiwan", "singapura", "singapore", "korea", "jepang", "brunei", "arab",
+    "kupang", "jakarta", "pabrik", "kebun", "caregiver", "prt", "abk", "resmi", "berizin", "sebagai",
 })
 NAME_WORDS = 5
 # Words people often leave out when they say a company's name ("Alpha Magsaysay" for "... International").
@@ -132,6 +135,12 @@ class CompanyIndex:
 
     def by_id(self, company_id: str) -> Company | None:
         return next((c for c in self.p3mi.companies if c.id == company_id), None)
+
+
+def shown_name(text: str) -> str:
+    """The name as the answer repeats it: "cek pt sumber rejeki abadi resmi ka?" -> "PT SUMBER REJEKI ABADI"."""
+    key = query_key(text)
+    return f"PT {key.upper()}" if key else text.strip()[:80]
 
 
 def company_names(text: str) -> list[str]:

@@ -87,7 +87,8 @@ class Engine:
 
     # Navigation -------------------------------------------------------------------------------
     def _menu_rows(self) -> tuple[tuple[Button, ...], ...]:
-        return tuple((Button(label=g.title, action=f"group:{g.id}"),) for g in self.kb.groups)
+        groups = tuple((Button(label=g.title, action=f"group:{g.id}"),) for g in self.kb.groups)
+        return groups + ((Button(label=texts.CHECK_BUTTON, action="cek"),),)
 
     def welcome(self) -> Reply:
         return Reply(text=texts.WELCOME, kind="welcome", buttons=self._menu_rows())

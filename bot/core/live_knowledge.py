@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 # Admins edit on a laptop or over SSH; a few seconds is instant for them and costs nothing.
 POLL_SECONDS = 3.0
-WATCHED_SUFFIXES = frozenset({".yaml", ".yml"})
+WATCHED_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
 
 Signature = tuple[tuple[str, int, int], ...]
 Loader = Callable[[], Engine]

@@ -24,6 +24,7 @@ from bot.telegram import relay_texts as rt
 from bot.telegram import texts as tt
 from bot.telegram.delivery import NETWORK_DELAYS, PerChatUpdateProcessor, RetryingRateLimiter
 from bot.telegram.flood import FloodGuard
+from bot.telegram import offer_check
 from bot.telegram.handlers import STATE_KEY, BotState, register, reload_report, send
 from bot.telegram.relay import enabled as relay_enabled
 from bot.telegram.relay import register_relay, start_relay, stop_relay
@@ -96,6 +97,7 @@ def build_application(settings: Settings, live: LiveKnowledge, store: StoreThrea
                                                flood=flood if flood is not None else FloodGuard())
     application.bot_data[WATCH_SECONDS_KEY] = watch_seconds
     register_relay(application, settings)  # ahead of the general handlers: a person in a case is relayed
+    offer_check.register(application)  # first: a check wins over an ordinary question
     register(application)
     return application
 

@@ -7,6 +7,7 @@ from bot.core.texts import EMERGENCY_LINE, HUMAN_CHANNEL
 # Shown by Telegram in the "/" menu; setMyCommands sends them at start-up, in this order.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Mulai dan lihat menu topik"),
+    ("cek", "Cek tawaran kerja atau nama PT"),
     ("menu", "Daftar topik"),
     ("darurat", "Nomor darurat: polisi, SAPA, KBRI"),
     ("kontak", "Kontak resmi BP3MI, KP2MI, KBRI"),

@@ -1,0 +1,149 @@
+"""Telegram entry points of Cek tawaran and Cek PT: /cek, /start cek, forwarded and advert-like messages, buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.admin.share_card import CardContent, card_png
+from bot.core.check_replies import (
+    ANSWER_ACTION,
+    CARD_ACTION,
+    CARD_CAPTION,
+    CARD_FOOTER,
+    CHECK_ACTION,
+    COMPANY_ACTION,
+    PROMPT,
+    Checker,
+    checker_for,
+)
+from bot.core.conversation import Reply
+from bot.core.offer_check import looks_like_offer
+from bot.telegram.handlers import AddressedToBot, admit, send_reply, state
+
+# Only a yes/no flag per chat, in memory: the next text in this chat is an offer or a company name.
+AWAITING_KEY = "kawan_cek_menunggu"
+COMPANY_QUESTION = re.compile(r"^\s*(cek|periksa)\s+(pt|perusahaan)\b|^\s*pt\.?\s+\S+.{0,60}\b(resmi|berizin|terdaftar|legal|izin)\b",
+                              re.IGNORECASE)
+MAX_COMPANY_QUESTION = 100
+
+
+def _checker(context: ContextTypes.DEFAULT_TYPE) -> Checker:
+    return checker_for(state(context).live.engine.bundle)
+
+
+def reply_for_text(checker: Checker, text: str) -> Reply:
+    """A company question gets Cek PT; anything else is read as an offer."""
+    if len(text) <= MAX_COMPANY_QUESTION and COMPANY_QUESTION.search(text):
+        return checker.company_reply(text)
+    return checker.offer_reply(text)
+
+
+class CheckRequest(filters.MessageFilter):
+    """Messages that are checks: forwarded texts, advert-like long texts, and "cek PT X"."""
+
+    def filter(self, message) -> bool:  # type: ignore[no-untyped-def]
+        text = message.text or ""
+        if not text or text.startswith("/"):
+            return False
+        if message.forward_origin is not None:
+            return True
+        return looks_like_offer(text) or (len(text) <= MAX_COMPANY_QUESTION and bool(COMPANY_QUESTION.search(text)))
+
+
+async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cek [teks]: check the text given, or ask for the offer or company name."""
+    if not await admit(update, context):
+        return
+    text = " ".join(context.args or [])
+    if text:
+        await _answer_text(update, context, text)
+        return
+    if context.chat_data is not None:
+        context.chat_data[AWAITING_KEY] = True
+    await send_reply(update, context, Reply(PROMPT, "check"))
+
+
+async def check_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A forwarded or advert-like message, or the text after /cek."""
+    if not await admit(update, context):
+        return
+    await _answer_text(update, context, update.effective_message.text or "")
+
+
+async def _answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    if context.chat_data is not None:
+        context.chat_data.pop(AWAITING_KEY, None)
+    st = state(context)
+    engine = st.live.engine
+    # Someone in danger now gets the emergency contacts first, whatever else the message is.
+    first = engine.respond(text)
+    if first.emergency:
+        await send_reply(update, context, first)
+        st.record_reply(first, update.effective_user)
+    # Counted without the text and without company names: only that a check happened.
+    st.record("check", update.effective_user)
+    await send_reply(update, context, reply_for_text(_checker(context), text))
+
+
+class Awaiting(filters.MessageFilter):
+    """Texts that follow /cek in the same chat (the flag lives in chat_data, set by /cek)."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__()
+        self.application = application
+
+    def filter(self, message) -> bool:  # type: ignore[no-untyped-def]
+        if not message.text or message.text.startswith("/"):
+            return False
+        data = self.application.chat_data.get(message.chat.id)
+        return bool(data and data.get(AWAITING_KEY))
+
+
+async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Buttons of a check: the menu button, a similar company, a yes/no answer, or the share card."""
+    query = update.callback_query
+    st = state(context)
+    user = update.effective_user
+    from bot.telegram.flood import Verdict
+
+    verdict = st.flood.check(user.id, st.clock()) if user else Verdict.PASS
+    if verdict is not Verdict.PASS:
+        await query.answer()  # stops the spinner; the press itself is dropped
+        return
+    await query.answer()  # at once, so the spinner stops even on a slow network
+    checker = _checker(context)
+    action, _, value = (query.data or "").partition(":")
+    if action == CHECK_ACTION:
+        if context.chat_data is not None:
+            context.chat_data[AWAITING_KEY] = True
+        await send_reply(update, context, Reply(PROMPT, "check"))
+    elif action == COMPANY_ACTION:
+        await send_reply(update, context, checker.company_by_id(value))
+    elif action == ANSWER_ACTION:
+        reply = checker.answer(value)
+        await send_reply(update, context, reply or Reply(PROMPT, "check"))
+    elif action == CARD_ACTION:
+        content = checker.card(value)
+        chat = update.effective_chat
+        if content is None or chat is None:
+            await send_reply(update, context, Reply(PROMPT, "check"))
+            return
+        verdict_id, headline, sections, next_step = content
+        png = await asyncio.to_thread(card_png, CardContent(verdict_id, headline, sections, next_step, CARD_FOOTER))
+        await context.bot.send_photo(chat.id, png, caption=CARD_CAPTION)
+        st.record("check_card", user)
+
+
+def register(application: Application) -> None:
+    """Added before the general handlers, so checks win over ordinary questions."""
+    messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
+    addressed = AddressedToBot()
+    application.add_handler(CommandHandler("cek", check_command, filters=messages))
+    application.add_handler(CommandHandler("start", check_command, filters=messages & filters.Regex(r"^/start(@\w+)?\s+cek\s*$")))
+    text = messages & filters.TEXT & ~filters.COMMAND & addressed
+    application.add_handler(MessageHandler(text & (CheckRequest() | Awaiting(application)), check_text))
+    application.add_handler(CallbackQueryHandler(check_button, pattern=rf"^({CHECK_ACTION}|{COMPANY_ACTION}|{ANSWER_ACTION}|{CARD_ACTION})(:|$)"))

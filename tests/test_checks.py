@@ -1,0 +1,162 @@
+"""Cek PT and Cek tawaran: matching and rule tables, the CLI JSON contracts, and the P3MI import report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content.offer_rules import GOOD_IDS, WARNING_IDS
+from bot.content.validate import load_bundle
+from bot.core.check_replies import Checker, OfferState
+from bot.core.company_check import CompanyIndex, company_names
+from bot.core.offer_check import find_signs, looks_like_offer, monthly_pay_millions, youngest_age
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(load_bundle(ROOT / "knowledge", ROOT / "intents"))
+
+
+@pytest.mark.parametrize(("query", "status", "name"), [
+    ("PT. BALI PESONA ABADI", "found", "PT. BALI PESONA ABADI"),
+    ("bali pesona abadi", "found", "PT. BALI PESONA ABADI"),            # without PT
+    ("pt bali pesona abdi", "found", "PT. BALI PESONA ABADI"),          # one typo
+    ("PESONA BALI ABADI", "found", "PT. BALI PESONA ABADI"),            # word order
+    ("cek PT Antar Indo Sadya resmi ka?", "found", "PT. ANTAR INDOSADYA"),  # split word, filler words
+    ("PT Sasando Insan Mulia", "not_found", None),
+], ids=["exact", "no-pt", "typo", "word-order", "split-word-filler", "not-listed"])
+def test_company_lookup(checker: Checker, query: str, status: str, name: str | None) -> None:
+    result = checker.company(query)
+    assert result is not None and result.status == status
+    if name is None:
+        assert result.matches == ()
+    else:
+        assert result.matches[0].name == name and len(result.matches) <= 3
+
+
+def test_found_and_not_found_wording(checker: Checker) -> None:
+    found = checker.company_reply("PT BALI PESONA ABADI").text
+    assert "Ada di salinan daftar P3MI berizin per 17-09-2026 (nomor izin 9120308891125)" in found
+    assert "SIAPkerja" in found and "SISKOP2MI" in found
+    missing = checker.company_reply("PT Sasando Insan Mulia").text
+    assert "Tidak ada di salinan daftar per 17-09-2026" in missing
+    assert "ilegal" not in (found + missing).lower()
+    assert all(place in missing for place in ("SISKOP2MI", "BP3MI", "Disnakertrans"))
+
+
+@pytest.mark.parametrize(("text", "sign", "fires"), [
+    ("Biaya proses Rp 4.500.000 bayar di depan", "bayar_sebelum_berangkat", True),
+    ("Tidak dipungut biaya pendaftaran", "bayar_sebelum_berangkat", False),
+    ("Tiket dibayar perusahaan, dipotong gaji", "bayar_sebelum_berangkat", False),
+    ("pake visa umroh sa, nanti di sana majikan urus", "visa_bukan_kerja", True),
+    ("Kerja di Kamboja jadi admin", "negara_bukan_penempatan", True),
+    ("Berangkat minggu ini juga", "proses_kilat", True),
+    ("Brgkt bln dpn", "proses_kilat", False),
+    ("Kontrak nanti di sana saja", "tanpa_kontrak", True),
+    ("Kontrak kerja ditandatangani di Indonesia", "tanpa_kontrak", False),
+    ("Paspor disimpan agen selama kerja", "dokumen_ditahan", True),
+    ("Hubungi Om Frans 0812", "perekrut_perorangan", True),
+    ("tidak bayar ke calo", "perekrut_perorangan", False),
+    ("Jalan lewat Nunukan", "jalur_transit", True),
+    ("Gaji 40 juta per bulan", "gaji_tidak_wajar", True),
+    ("Gaji RM 1.700 + lembur", "gaji_tidak_wajar", False),
+    ("Umur 16-40 thn", "di_bawah_umur", True),
+    ("Usia 18-40", "di_bawah_umur", False),
+    ("Dicari pembantu untuk majikan di Riyadh", "prt_timur_tengah", True),
+    ("Pembantu rumah tangga ke Hong Kong", "prt_timur_tengah", False),
+    ("PT Sinar Jaya buka lowongan", "pt_berizin", True),
+    ("Daftar lewat Disnakertrans kabupaten", "daftar_disnaker", True),
+    ("Ada BPJS Ketenagakerjaan", "bpjs", True),
+    ("Pelatihan di BLK 2 bulan", "pelatihan_blk", True),
+    ("Tanpa tes, tanpa pelatihan", "pelatihan_blk", False),
+    ("Kontrak su tanda tangan dalam bahasa Indonesia", "kontrak_tertulis", True),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
+def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None:
+    assert checker.rules is not None
+    assert (sign in find_signs(checker.rules, text)) is fires
+
+
+@pytest.mark.parametrize(("text", "millions"), [
+    ("Gaji 15-25 JUTA/bulan", 25.0), ("Gaji 7,5jt", 7.5), ("Gaji SGD 3.500", 42.0), ("Biaya 35jt", 0.0),
+], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay"])
+def test_pay_parsing(text: str, millions: float) -> None:
+    assert monthly_pay_millions(text.lower()) == pytest.approx(millions)
+
+
+@pytest.mark.parametrize(("text", "age"), [("umur 15", 15), ("wanita 16-25 th", 16), ("usia 17 th ke atas", 17),
+                                           ("gaji 15-25 juta", None)], ids=["one", "range", "and-up", "not-age"])
+def test_youngest_age(text: str, age: int | None) -> None:
+    assert youngest_age(text) == age
+
+
+def test_company_names_in_an_offer() -> None:
+    text = "Kami dr PT. Bina Karya Mandiri (P3MI resmi) buka lowongan; lewat pt nusa karya mandiri di Kupang"
+    assert company_names(text) == ["PT BINA KARYA MANDIRI", "PT NUSA KARYA MANDIRI"]
+
+
+def test_every_public_sign_id_is_in_the_rules(checker: Checker) -> None:
+    assert checker.rules is not None
+    assert [s.id for s in checker.rules.signs] == list(WARNING_IDS + GOOD_IDS)
+
+
+def test_answers_update_the_verdict(checker: Checker) -> None:
+    reply = checker.offer_reply("Lowongan pabrik di Malaysia lewat PT Bali Pesona Abadi, pelatihan di BLK. Hub kantor.")
+    assert "Belum cukup informasi" in reply.text
+    yes = next(b for row in reply.buttons for b in row if b.label == "Ya")
+    after = checker.answer(yes.action.split(":", 1)[1])
+    assert after is not None and "tanda bahaya" in after.text.lower()
+
+
+def test_state_round_trips_and_rejects_forgery() -> None:
+    state = OfferState(frozenset({"bpjs", "jalur_transit"}), (0, 2), (True, None), 1, 0)
+    assert OfferState.decode(state.encode()) == state
+    assert OfferState.decode("zz.1.y.00") is None and OfferState.decode("1.12.y.00") is None
+
+
+def test_looks_like_offer() -> None:
+    assert looks_like_offer("Dibutuhkan segera pekerja kebun sawit Malaysia, gaji RM 1.700, berangkat lewat Nunukan, "
+                            "biaya proses 4 juta, hubungi Pak Yohanes sekarang juga ya")
+    assert not looks_like_offer("syarat jadi pmi apa saja?")
+
+
+def kawan(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+
+
+def test_cek_pt_json_contract() -> None:
+    out = kawan("cek-pt", "--json", "pesona bali abadi")
+    assert out.returncode == 0
+    assert json.loads(out.stdout) == {"status": "found", "copy_date": "2026-09-17",
+                                      "matches": [{"name": "PT. BALI PESONA ABADI", "licence": "9120308891125"}]}
+
+
+def test_cek_tawaran_json_contract() -> None:
+    offer = "Om bilang kerja di Kamboja, gaji 20 juta, kasi 3 juta dolo. Lewat PT Bali Pesona Abadi."
+    out = kawan("cek-tawaran", "--json", "-", stdin=offer)
+    data = json.loads(out.stdout)
+    assert set(data) == {"warnings", "good", "companies", "verdict"} and data["verdict"] == "bahaya"
+    assert {w["id"] for w in data["warnings"]} >= {"negara_bukan_penempatan", "bayar_sebelum_berangkat"}
+    assert all(set(w) == {"id", "text"} and w["text"] for w in data["warnings"] + data["good"])
+    assert data["companies"][0]["status"] == "found"
+
+
+def test_p3mi_import_reports_changes(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge" / "cek"
+    knowledge.mkdir(parents=True)
+    (knowledge / "daftar_p3mi.csv").write_text("id,nama_lengkap,nomor_izin\n1,PT. A,123456\n2,PT. B,123457\n")
+    new = tmp_path / "baru.csv"
+    new.write_text("id,nama_lengkap,nomor_izin\n1,PT. A BARU,123456\n3,PT. C,123458\n")
+    out = kawan("p3mi", "import", str(new), "--knowledge", str(tmp_path / "knowledge"))
+    assert out.returncode == 0, out.stderr
+    assert "Ditambah 1, dihapus 1, ganti nama 1" in out.stdout
+    bad = tmp_path / "rusak.csv"
+    bad.write_text("nama,izin\nPT X,1\n")
+    out = kawan("p3mi", "import", str(bad), "--knowledge", str(tmp_path / "knowledge"))
+    assert out.returncode == 1 and "baris judul" in out.stdout
+    assert "PT. A BARU" in (knowledge / "daftar_p3mi.csv").read_text()
