@@ -84,7 +84,8 @@ def main() -> None:
     p3mi, _ = read_p3mi(ROOT / "knowledge", date.today())
     assert p3mi is not None
     if args.tune:
-        print("dipilih pada dev: FOUND_SCORE=%s SIMILAR_SCORE=%s FOUND_MARGIN=%s" % tune(p3mi))
+        found, similar, margin = tune(p3mi)
+        print(f"dipilih pada dev: FOUND_SCORE={found} SIMILAR_SCORE={similar} FOUND_MARGIN={margin}")
         return
     index = CompanyIndex(p3mi, FOUND_SCORE, SIMILAR_SCORE, FOUND_MARGIN)
     print("| bagian | nama terdaftar | top-1 | 'found' benar | 'found' salah | nama tidak terdaftar | 'found' palsu |")

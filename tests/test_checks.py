@@ -12,7 +12,7 @@ import pytest
 from bot.content.offer_rules import GOOD_IDS, WARNING_IDS
 from bot.content.validate import load_bundle
 from bot.core.check_replies import Checker, OfferState
-from bot.core.company_check import CompanyIndex, company_names
+from bot.core.company_check import company_names
 from bot.core.offer_check import find_signs, looks_like_offer, monthly_pay_millions, youngest_age
 from tests.conftest import ROOT
 

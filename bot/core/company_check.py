@@ -33,10 +33,10 @@ FILLER_WORDS = frozenset({
 NAME_STOP = FILLER_WORDS | frozenset({
     "untuk", "for", "buka", "menawarkan", "tawar", "cabang", "jadi", "dan", "kami", "di", "ke", "dari",
     "dengan", "deng", "sebagai", "sbg", "lowongan", "izin", "kantor", "bilang", "minta", "dong", "mau",
-    "katanya", "tapi", "pt", "buat", "kerja", "di", "yg", "dr", "sudah", "su", "nanti", "lewat",
+    "katanya", "tapi", "pt", "buat", "kerja", "yg", "dr", "sudah", "su", "nanti", "lewat",
     # Places and jobs that follow a name in adverts ("PT X Hong Kong", "PT X pabrik").
     "hong", "hongkong", "malaysia", "taiwan", "singapura", "singapore", "korea", "jepang", "brunei", "arab",
-    "kupang", "jakarta", "pabrik", "kebun", "caregiver", "prt", "abk", "resmi", "berizin", "sebagai",
+    "kupang", "jakarta", "pabrik", "kebun", "caregiver", "prt", "abk", "resmi", "berizin",
 })
 NAME_WORDS = 5
 # Words people often leave out when they say a company's name ("Alpha Magsaysay" for "... International").

@@ -149,7 +149,7 @@ def verdict_of(signs: Iterable[str]) -> Verdict:
     ids = set(signs)
     if ids & set(WARNING_IDS):
         return "bahaya"
-    return "tidak_terlihat" if NEEDED_FOR_CLEAR <= ids else "kurang_info"
+    return "tidak_terlihat" if ids >= NEEDED_FOR_CLEAR else "kurang_info"
 
 
 def build(rules: OfferRules, text_signs: Iterable[str], companies: tuple[CompanyCheck, ...],

@@ -20,11 +20,11 @@ from bot.core.conversation import Engine
 from bot.core.live_knowledge import POLL_SECONDS, LiveKnowledge
 from bot.problems import Problem
 from bot.settings import Settings
+from bot.telegram import offer_check
 from bot.telegram import relay_texts as rt
 from bot.telegram import texts as tt
 from bot.telegram.delivery import NETWORK_DELAYS, PerChatUpdateProcessor, RetryingRateLimiter
 from bot.telegram.flood import FloodGuard
-from bot.telegram import offer_check
 from bot.telegram.handlers import STATE_KEY, BotState, register, reload_report, send
 from bot.telegram.relay import enabled as relay_enabled
 from bot.telegram.relay import register_relay, start_relay, stop_relay

@@ -26,8 +26,8 @@ from bot.telegram.handlers import AddressedToBot, admit, send_reply, state
 
 # Only a yes/no flag per chat, in memory: the next text in this chat is an offer or a company name.
 AWAITING_KEY = "kawan_cek_menunggu"
-COMPANY_QUESTION = re.compile(r"^\s*(cek|periksa)\s+(pt|perusahaan)\b|^\s*pt\.?\s+\S+.{0,60}\b(resmi|berizin|terdaftar|legal|izin)\b",
-                              re.IGNORECASE)
+COMPANY_QUESTION = re.compile(
+    r"^\s*(cek|periksa)\s+(pt|perusahaan)\b|^\s*pt\.?\s+\S+.{0,60}\b(resmi|berizin|terdaftar|legal|izin)\b", re.IGNORECASE)
 MAX_COMPANY_QUESTION = 100
 
 
@@ -58,7 +58,9 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/cek [teks]: check the text given, or ask for the offer or company name."""
     if not await admit(update, context):
         return
-    text = " ".join(context.args or [])
+    # "/start cek" (the deep link) carries "cek" as its argument; only "/cek TEKS" carries text to check.
+    is_start = (update.effective_message.text or "").startswith("/start")
+    text = "" if is_start else " ".join(context.args or [])
     if text:
         await _answer_text(update, context, text)
         return
@@ -143,7 +145,9 @@ def register(application: Application) -> None:
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     addressed = AddressedToBot()
     application.add_handler(CommandHandler("cek", check_command, filters=messages))
-    application.add_handler(CommandHandler("start", check_command, filters=messages & filters.Regex(r"^/start(@\w+)?\s+cek\s*$")))
+    deep_link = filters.Regex(r"^/start(@\w+)?\s+cek\s*$")
+    application.add_handler(CommandHandler("start", check_command, filters=messages & deep_link))
     text = messages & filters.TEXT & ~filters.COMMAND & addressed
     application.add_handler(MessageHandler(text & (CheckRequest() | Awaiting(application)), check_text))
-    application.add_handler(CallbackQueryHandler(check_button, pattern=rf"^({CHECK_ACTION}|{COMPANY_ACTION}|{ANSWER_ACTION}|{CARD_ACTION})(:|$)"))
+    actions = "|".join((CHECK_ACTION, COMPANY_ACTION, ANSWER_ACTION, CARD_ACTION))
+    application.add_handler(CallbackQueryHandler(check_button, pattern=rf"^({actions})(:|$)"))
