@@ -119,7 +119,7 @@ def test_menu_and_group_buttons_come_back_as_text_and_navigate(engine: Engine, t
     if kind == "group":
         assert payloads(message) == [f"/{t}" for t in engine.kb.group("kontak").topics] + ["menu"]
     if kind == "menu":
-        assert payloads(message) == [f"group:{g.id}" for g in engine.kb.groups]
+        assert payloads(message) == [f"group:{g.id}" for g in engine.kb.groups] + ["cek"]
 
 
 def test_empty_latest_message_gets_the_prompt_not_a_crash(engine: Engine) -> None:

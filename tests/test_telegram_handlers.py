@@ -91,7 +91,7 @@ def test_start_up_registers_the_indonesian_commands_in_order(bot: OfflineBot) ->
     bot.run(_post_init(bot.app))
     (call,) = [c for c in bot.request.calls if c.method == "setMyCommands"]
     assert [c["command"] for c in call.params["commands"]] == [
-        "start", "menu", "darurat", "kontak", "bagikan", "privasi", "bantuan"]
+        "start", "cek", "menu", "darurat", "kontak", "bagikan", "privasi", "bantuan"]
     assert all(c["description"] for c in call.params["commands"])
 
 
@@ -99,7 +99,7 @@ def test_start_up_registers_the_indonesian_commands_in_order(bot: OfflineBot) ->
 def test_start_sends_the_welcome_and_the_group_menu(bot: OfflineBot, engine: Engine) -> None:
     calls = bot.send(tp.message_update("/start", USER))
     assert sent_texts(calls) == expected_texts(engine.welcome())
-    assert [data for _, data in last_buttons(calls)] == [f"group:{g.id}" for g in engine.kb.groups]
+    assert [data for _, data in last_buttons(calls)] == [f"group:{g.id}" for g in engine.kb.groups] + ["cek"]
 
 
 def test_start_with_a_topic_id_opens_that_answer(bot: OfflineBot, engine: Engine) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.content.validate import load_bundle, validate
 from bot.errors import KnowledgeError
 
-TODAY = date(2026, 11, 28)
+TODAY = date(2026, 11, 29)
 TOPIC = """\
 topics:
   - id: uji_topik

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from bot.cli.cek_pt import load_checker
 from bot.cli.common import add_data_options, render_plain
+from bot.core.conversation import Reply
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,5 +30,5 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     else:
         reply = checker.offer_reply(text)
         # The terminal cannot press buttons: show the questions as text instead of numbered choices.
-        print(render_plain(reply.__class__(reply.text, reply.kind)))
+        print(render_plain(Reply(text=reply.text, kind=reply.kind)))
     return 0

@@ -35,6 +35,10 @@ MAX_WHY = 300
 Pattern = tuple[re.Pattern[str], ...]
 
 
+
+def _problem(path: str, line: int, entry: str, field: str, message: str, fix: str) -> Problem:
+    return Problem(path=path, line=line, entry=entry, field=field, message=message, fix=fix)
+
 @dataclass(frozen=True)
 class Sign:
     """One warning or good sign: how it is found and the line that says why it matters."""
@@ -112,7 +116,7 @@ def _sources(where: Where, item: LineDict) -> tuple[tuple[Source, ...], list[Pro
         found = check_fields(where, source, SOURCE_FIELDS, set(SOURCE_FIELDS))
         problems += found
         if not found:
-            out.append(Source(source["title"], source["url"]))
+            out.append(Source(title=source["title"], url=source["url"]))
     return tuple(out), problems
 
 
@@ -200,26 +204,26 @@ def read_offer_rules(knowledge_dir: Path, today: date) -> tuple[OfferRules | Non
     path = knowledge_dir / "cek" / RULES_FILE
     shown = f"{knowledge_dir.name}/cek/{RULES_FILE}"
     if not path.is_file():
-        return None, [Problem(shown, 0, "", "", "daftar tanda tawaran kerja tidak ada.",
+        return None, [_problem(shown, 0, "", "", "daftar tanda tawaran kerja tidak ada.",
                               "kembalikan berkas ini; Cek tawaran membutuhkannya.")]
     data, issues = load_yaml_file(path)
     problems = yaml_problems(shown, issues)
     if not isinstance(data, LineDict) or not isinstance(data.get("signs"), LineList):
         if data is not None or not issues:
-            problems.append(Problem(shown, 1, "", "", "berkas harus berisi 'signs:' (dan boleh 'questions:').",
+            problems.append(_problem(shown, 1, "", "", "berkas harus berisi 'signs:' (dan boleh 'questions:').",
                                     "lihat keterangan di awal berkas."))
         return None, problems
     for key in data:
         if key not in ("signs", "questions"):
-            problems.append(Problem(shown, data.key_lines[key], "", key, "kunci paling atas ini tidak dikenal.",
+            problems.append(_problem(shown, data.key_lines[key], "", key, "kunci paling atas ini tidak dikenal.",
                                     "berkas ini hanya boleh berisi 'signs:' dan 'questions:'."))
     signs: dict[str, Sign] = {}
     for item, line in zip(data["signs"], data["signs"].item_lines, strict=False):
         if not isinstance(item, LineDict):
-            problems.append(Problem(shown, line, "", "", "entri tanda harus berupa kolom-kolom (id, kind, ...).",
+            problems.append(_problem(shown, line, "", "", "entri tanda harus berupa kolom-kolom (id, kind, ...).",
                                     "tulis '- id: ...' lalu kolom lain."))
             continue
-        where = Where(shown, str(item.get("id", "")))
+        where = Where(path=shown, entry=str(item.get("id", "")))
         sign, found = _read_sign(where, item, today)
         problems += found
         if sign is None:
@@ -231,16 +235,16 @@ def read_offer_rules(knowledge_dir: Path, today: date) -> tuple[OfferRules | Non
         signs[sign.id] = sign
     for required in WARNING_IDS + GOOD_IDS:
         if required not in signs and not any(p.entry == required for p in problems):
-            problems.append(Problem(shown, 0, required, "id", f"tanda wajib '{required}' tidak ada.",
+            problems.append(_problem(shown, 0, required, "id", f"tanda wajib '{required}' tidak ada.",
                                     "tambahkan kembali tanda dengan id ini."))
     questions: list[Question] = []
     raw_questions = data.get("questions") or LineList()
     for item, line in zip(raw_questions, getattr(raw_questions, "item_lines", []), strict=False):
         if not isinstance(item, LineDict):
-            problems.append(Problem(shown, line, "", "", "entri pertanyaan harus berupa kolom-kolom.",
+            problems.append(_problem(shown, line, "", "", "entri pertanyaan harus berupa kolom-kolom.",
                                     "tulis '- id: ...' lalu text, unless, yes, no."))
             continue
-        question, found = _read_question(Where(shown, str(item.get("id", ""))), item, set(WARNING_IDS + GOOD_IDS))
+        question, found = _read_question(Where(path=shown, entry=str(item.get("id", ""))), item, set(WARNING_IDS + GOOD_IDS))
         problems += found
         if question is not None:
             questions.append(question)

@@ -23,6 +23,10 @@ ID_PATTERN = re.compile(r"^\d{1,12}$")
 LICENCE_PATTERN = re.compile(r"^\d{6,24}$")
 
 
+
+def _problem(path: str, line: int, entry: str, field: str, message: str, fix: str) -> Problem:
+    return Problem(path=path, line=line, entry=entry, field=field, message=message, fix=fix)
+
 @dataclass(frozen=True)
 class Company:
     """One row of the copy: SISKOP2MI's id, the full name as listed, and the licence number (may be empty)."""
@@ -51,7 +55,7 @@ class ListChanges:
 
 def read_csv_text(text: str, shown: str) -> tuple[list[Company], list[Problem]]:
     """Rows of a P3MI CSV, and every problem: header, empty or malformed cells, duplicate ids and names."""
-    where = Where(shown)
+    where = Where(path=shown)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or tuple(c.strip() for c in rows[0]) != COLUMNS:
         found = ", ".join(rows[0]) if rows else "(kosong)"
@@ -69,7 +73,7 @@ def read_csv_text(text: str, shown: str) -> tuple[list[Company], list[Problem]]:
                                           "periksa koma di dalam nama; nama yang berisi koma harus diberi tanda kutip."))
             continue
         company_id, name, licence = (cell.strip() for cell in row)
-        row_where = Where(shown, company_id)
+        row_where = Where(path=shown, entry=company_id)
         if not ID_PATTERN.match(company_id):
             problems.append(row_where.problem(line, "id", f"id {company_id!r} bukan angka.", "salin id dari SISKOP2MI."))
             continue
@@ -94,7 +98,7 @@ def read_csv_text(text: str, shown: str) -> tuple[list[Company], list[Problem]]:
 
 
 def _read_meta(path: Path, shown: str, today: date) -> tuple[date | None, tuple[Source, ...], list[Problem]]:
-    where = Where(shown)
+    where = Where(path=shown)
     if not path.is_file():
         return None, (), [where.problem(0, "", "berkas keterangan salinan daftar P3MI tidak ada.",
                                         "buat berkas ini dengan copy_date, checked dan sources.")]
@@ -138,7 +142,7 @@ def _read_meta(path: Path, shown: str, today: date) -> tuple[date | None, tuple[
             found = check_fields(where, item, SOURCE_FIELDS, set(SOURCE_FIELDS))
             problems += found
             if not found:
-                sources.append(Source(item["title"], item["url"]))
+                sources.append(Source(title=item["title"], url=item["url"]))
     return dates.get("copy_date"), tuple(sources), problems
 
 
@@ -149,13 +153,13 @@ def read_p3mi(knowledge_dir: Path, today: date) -> tuple[P3miList | None, list[P
     shown_csv = f"{knowledge_dir.name}/{FOLDER}/{CSV_FILE}"
     copy_date, sources, problems = _read_meta(folder / META_FILE, f"{knowledge_dir.name}/{FOLDER}/{META_FILE}", today)
     if not csv_path.is_file():
-        problems.append(Problem(shown_csv, 0, "", "", "salinan daftar P3MI tidak ada.",
+        problems.append(_problem(shown_csv, 0, "", "", "salinan daftar P3MI tidak ada.",
                                 "jalankan 'kawan p3mi import BERKAS.csv' dengan salinan terbaru."))
         return None, problems
     try:
         text = csv_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [*problems, Problem(shown_csv, 0, "", "", f"bukan teks UTF-8 ({exc.reason}).",
+        return None, [*problems, _problem(shown_csv, 0, "", "", f"bukan teks UTF-8 ({exc.reason}).",
                                          "simpan CSV sebagai UTF-8.")]
     companies, found = read_csv_text(text, shown_csv)
     problems += found

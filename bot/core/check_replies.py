@@ -125,7 +125,7 @@ class Checker:
     def company_reply(self, query: str) -> Reply:
         result = self.company(query)
         if result is None or not query.strip():
-            return Reply(EMPTY_NAME, "check")
+            return Reply(text=EMPTY_NAME, kind="check")
         return self.company_result_reply(result)
 
     def company_result_reply(self, result: CompanyCheck) -> Reply:
@@ -134,20 +134,20 @@ class Checker:
             company = result.matches[0]
             text = "\n\n".join((FOUND.format(name=company.name, date=date, licence=company.licence or NO_LICENCE),
                                 FOUND_MEANS, CONFIRM_WHERE))
-            return Reply(text, "check", buttons=((Button("📋 Menu", "menu"),),))
+            return Reply(text=text, kind="check", buttons=((Button(label="📋 Menu", action="menu"),),))
         shown = shown_name(result.query)
         if result.status == "similar":
-            rows = tuple((Button(c.name, f"{COMPANY_ACTION}:{c.id}"),) for c in result.matches)
+            rows = tuple((Button(label=c.name, action=f"{COMPANY_ACTION}:{c.id}"),) for c in result.matches)
             text = "\n\n".join((SIMILAR.format(query=shown, date=date), SIMILAR_HINT))
-            return Reply(text, "check", buttons=rows + ((Button("📋 Menu", "menu"),),))
+            return Reply(text=text, kind="check", buttons=rows + ((Button(label="📋 Menu", action="menu"),),))
         text = "\n\n".join((NOT_FOUND.format(query=shown, date=date), NOT_FOUND_MEANS, CONFIRM_WHERE))
-        return Reply(text, "check", buttons=((Button("📋 Menu", "menu"),),))
+        return Reply(text=text, kind="check", buttons=((Button(label="📋 Menu", action="menu"),),))
 
     def company_by_id(self, company_id: str) -> Reply:
         """A similar-name button: the company chosen, answered as found."""
         company = self.index.by_id(company_id) if self.index is not None else None
         if company is None:
-            return Reply(EMPTY_NAME, "check")
+            return Reply(text=EMPTY_NAME, kind="check")
         return self.company_result_reply(CompanyCheck(company.name, "found", (company,), self.index.copy_date))
 
     # Cek tawaran -------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ class Checker:
     def offer_reply(self, text: str) -> Reply:
         """The first result for a pasted or forwarded offer."""
         if self.rules is None:
-            return Reply(PROMPT, "check")
+            return Reply(text=PROMPT, kind="check")
         signs = frozenset(find_signs(self.rules, text))
         result = self.offer(text)
         assert result is not None
@@ -206,12 +206,13 @@ class Checker:
             question = open_questions[0]
             position = result.questions.index(question)
             lines += ["", QUESTION.format(number=position + 1, total=len(result.questions), text=question.text)]
-            rows.append(tuple(Button(label, f"{ANSWER_ACTION}:{self._with_answer(state, position, value).encode()}")
-                              for label, value in ((YES, True), (NO, False))))
+            rows.append(tuple(
+                Button(label=label, action=f"{ANSWER_ACTION}:{self._with_answer(state, position, value).encode()}")
+                for label, value in ((YES, True), (NO, False))))
         lines += ["", CAVEAT]
-        rows.append((Button(CARD_BUTTON, f"{CARD_ACTION}:{state.encode()}"),))
-        rows.append((Button("📋 Menu", "menu"),))
-        return Reply("\n".join(lines), "check", buttons=tuple(rows))
+        rows.append((Button(label=CARD_BUTTON, action=f"{CARD_ACTION}:{state.encode()}"),))
+        rows.append((Button(label="📋 Menu", action="menu"),))
+        return Reply(text="\n".join(lines), kind="check", buttons=tuple(rows))
 
     @staticmethod
     def _with_answer(state: OfferState, position: int, value: bool) -> OfferState:

@@ -22,7 +22,7 @@ from bot.core.check_replies import (
 )
 from bot.core.conversation import Reply
 from bot.core.offer_check import looks_like_offer
-from bot.telegram.handlers import AddressedToBot, admit, send_reply, state
+from bot.telegram.handlers import ANSWER_GROUP, AddressedToBot, send_reply, state
 
 # Only a yes/no flag per chat, in memory: the next text in this chat is an offer or a company name.
 AWAITING_KEY = "kawan_cek_menunggu"
@@ -56,8 +56,6 @@ class CheckRequest(filters.MessageFilter):
 
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cek [teks]: check the text given, or ask for the offer or company name."""
-    if not await admit(update, context):
-        return
     # "/start cek" (the deep link) carries "cek" as its argument; only "/cek TEKS" carries text to check.
     is_start = (update.effective_message.text or "").startswith("/start")
     text = "" if is_start else " ".join(context.args or [])
@@ -66,13 +64,11 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if context.chat_data is not None:
         context.chat_data[AWAITING_KEY] = True
-    await send_reply(update, context, Reply(PROMPT, "check"))
+    await send_reply(update, context, Reply(text=PROMPT, kind="check"))
 
 
 async def check_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A forwarded or advert-like message, or the text after /cek."""
-    if not await admit(update, context):
-        return
     await _answer_text(update, context, update.effective_message.text or "")
 
 
@@ -110,29 +106,23 @@ async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     st = state(context)
     user = update.effective_user
-    from bot.telegram.flood import Verdict
-
-    verdict = st.flood.check(user.id, st.clock()) if user else Verdict.PASS
-    if verdict is not Verdict.PASS:
-        await query.answer()  # stops the spinner; the press itself is dropped
-        return
     await query.answer()  # at once, so the spinner stops even on a slow network
     checker = _checker(context)
     action, _, value = (query.data or "").partition(":")
     if action == CHECK_ACTION:
         if context.chat_data is not None:
             context.chat_data[AWAITING_KEY] = True
-        await send_reply(update, context, Reply(PROMPT, "check"))
+        await send_reply(update, context, Reply(text=PROMPT, kind="check"))
     elif action == COMPANY_ACTION:
         await send_reply(update, context, checker.company_by_id(value))
     elif action == ANSWER_ACTION:
         reply = checker.answer(value)
-        await send_reply(update, context, reply or Reply(PROMPT, "check"))
+        await send_reply(update, context, reply or Reply(text=PROMPT, kind="check"))
     elif action == CARD_ACTION:
         content = checker.card(value)
         chat = update.effective_chat
         if content is None or chat is None:
-            await send_reply(update, context, Reply(PROMPT, "check"))
+            await send_reply(update, context, Reply(text=PROMPT, kind="check"))
             return
         verdict_id, headline, sections, next_step = content
         png = await asyncio.to_thread(card_png, CardContent(verdict_id, headline, sections, next_step, CARD_FOOTER))
@@ -141,13 +131,14 @@ async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def register(application: Application) -> None:
-    """Added before the general handlers, so checks win over ordinary questions."""
+    """Added to the answering group before the general handlers, so checks win over ordinary questions (the gate
+    group still limits and counts them)."""
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     addressed = AddressedToBot()
-    application.add_handler(CommandHandler("cek", check_command, filters=messages))
+    application.add_handler(CommandHandler("cek", check_command, filters=messages), group=ANSWER_GROUP)
     deep_link = filters.Regex(r"^/start(@\w+)?\s+cek\s*$")
-    application.add_handler(CommandHandler("start", check_command, filters=messages & deep_link))
+    application.add_handler(CommandHandler("start", check_command, filters=messages & deep_link), group=ANSWER_GROUP)
     text = messages & filters.TEXT & ~filters.COMMAND & addressed
-    application.add_handler(MessageHandler(text & (CheckRequest() | Awaiting(application)), check_text))
+    application.add_handler(MessageHandler(text & (CheckRequest() | Awaiting(application)), check_text), group=ANSWER_GROUP)
     actions = "|".join((CHECK_ACTION, COMPANY_ACTION, ANSWER_ACTION, CARD_ACTION))
-    application.add_handler(CallbackQueryHandler(check_button, pattern=rf"^({actions})(:|$)"))
+    application.add_handler(CallbackQueryHandler(check_button, pattern=rf"^({actions})(:|$)"), group=ANSWER_GROUP)
