@@ -81,7 +81,8 @@ def test_stored_text_is_truncated_and_on_one_line(tmp_path: Path) -> None:
     with EventStore.open(db, secret="s") as store:
         store.record("fallback", text="kata  " * 200 + "\nbaris baru")
     text = rows(db)[0][4]
-    assert len(text) == 300 and "\n" not in text and "  " not in text
+    assert len(text) <= 300 and "\n" not in text and "  " not in text
+    assert text.split()[-1] == "kata"  # cut between words, never inside one
 
 
 def test_unknown_kind_is_a_programming_error(tmp_path: Path) -> None:

@@ -6,9 +6,12 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sqlite3
+import stat
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from bot.admin.anonymise import mask
 from bot.admin.cases import purge_cases
+from bot.admin.referral import CODE_PATTERN
 from bot.errors import KawanError
 
 KINDS = frozenset({
@@ -27,7 +31,15 @@ KINDS = frozenset({
 TEXT_KINDS = frozenset({"fallback", "clarify", "feedback_down"})
 # An answer below this confidence is "low confidence" and keeps its question too (same bar as the engine's).
 MAX_TEXT = 300
+# Masking is linear, but a shell that does not bound its input must not make the store thread busy for long.
+MAX_MASKED = 8192
 MAX_FIELD = 64
+# Topic ids as the knowledge validator allows them: anything else (forged button data) is never stored.
+TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+FILE_MODE = 0o600
+# How long a write waits for another process's lock before it is retried later by the store thread.
+BUSY_TIMEOUT = 5.0
+SETUP_ATTEMPTS = 5
 # 16 hex digits (64 bits): unique users are counted without any collision worth mentioning.
 USER_HASH_CHARS = 16
 SECRET_SUFFIX = ".secret"
@@ -141,19 +153,54 @@ def window(days: int, now: datetime | None = None) -> tuple[date, date]:
     return last - timedelta(days=max(days, 1) - 1), last
 
 
-def _load_secret(path: Path) -> str:
-    """The secret kept beside the database, created with mode 0600 the first time."""
+def _private(path: Path) -> None:
+    """Owner-only permissions on a file that exists (database, WAL, shared memory, secret)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        value = path.read_text(encoding="utf-8").strip()
-        if not value:
-            raise StorageError(f"berkas rahasia {path} kosong; hapus berkas itu agar dibuat ulang.") from None
-        return value
-    value = secrets.token_urlsafe(32)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value + "\n")
-    return value
+        if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+            path.chmod(FILE_MODE)
+    except FileNotFoundError:
+        pass
+
+
+def _load_secret(path: Path, fallback: str = "") -> str:
+    """The secret kept beside the database, created with mode 0600 the first time.
+
+    Written to a temporary file and linked into place, so a full disk or a crash never leaves an empty
+    secret behind, and two processes starting at once agree on one secret. An empty file (left by an
+    older version) held no usable secret and is replaced. `fallback` is written instead of a new random
+    secret (a database folder deleted while running keeps its users' hashes).
+    """
+    for _ in range(3):
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            value = None
+        except OSError as exc:
+            raise StorageError(f"berkas rahasia {path} tidak bisa dibaca: {exc.strerror or exc}") from exc
+        if value:
+            _private(path)
+            return value
+        fresh = fallback or secrets.token_urlsafe(32)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(fresh + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            if value is None:
+                os.link(temporary, path)  # fails if another process linked its secret first
+            else:
+                os.replace(temporary, path)  # the empty leftover
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StorageError(f"berkas rahasia {path} tidak bisa ditulis: {exc.strerror or exc}") from exc
+        finally:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        return fresh
+    raise StorageError(f"berkas rahasia {path} tidak bisa dibuat.")
 
 
 class EventStore:
@@ -166,34 +213,52 @@ class EventStore:
         self.secret = secret
         self.retention_days = retention_days
         self._purged_on: date | None = None
+        self._identity = _identity(path)
+        # The bot's words (lower case): capitalised words outside it are masked as names.
+        self.vocabulary: frozenset[str] = frozenset()
 
     @classmethod
-    def open(cls, path: Path, secret: str = "", retention_days: int = 180) -> EventStore:
-        """Create or migrate the database; an empty secret means one generated and kept beside the db."""
+    def open(cls, path: Path, secret: str = "", retention_days: int = 180,
+             keep_secret: str = "") -> EventStore:
+        """Create or migrate the database; an empty secret means one generated and kept beside the db.
+
+        `keep_secret` is the secret to write back if the file beside the database is gone (reopening).
+        """
         path = Path(path)
+        if path.is_dir():
+            raise StorageError(f"KAWAN_DB menunjuk ke folder {path}, bukan berkas; isi dengan nama berkas, "
+                               f"misalnya {path / 'kawan.sqlite3'}.")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            secret = secret or _load_secret(path.with_name(path.name + SECRET_SUFFIX))
-            # isolation_level=None: autocommit, so each event is durable as soon as record() returns.
-            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            secret = secret or _load_secret(path.with_name(path.name + SECRET_SUFFIX), keep_secret)
+            # Created owner-only before SQLite opens it: its WAL and shared memory files copy these permissions.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+        except PermissionError as exc:
+            raise StorageError(f"database {path} tidak bisa ditulis (izin berkas atau folder hanya-baca).") from exc
         except OSError as exc:
-            raise StorageError(f"database {path} tidak bisa dibuka: {exc}") from exc
+            raise StorageError(f"database {path} tidak bisa dibuka: {exc.strerror or exc}") from exc
+        for suffix in ("", "-wal", "-shm"):
+            _private(Path(f"{path}{suffix}"))
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        store = cls(connection, path, secret, retention_days)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            # FULL syncs the WAL on each commit: neither kill -9 nor a power cut loses a committed event.
-            connection.execute("PRAGMA synchronous=FULL")
-            # Deleted rows are overwritten, not left in free pages: an ended case's sealed chat id is really gone.
-            connection.execute("PRAGMA secure_delete=ON")
-            _migrate(connection, path)
+            _setup(connection, path)
+            store.purge()
+        except sqlite3.OperationalError as exc:
+            connection.close()
+            raise StorageError(_operational(path, exc)) from exc
         except sqlite3.DatabaseError as exc:
             connection.close()
             raise StorageError(f"{path} bukan database Kawan Migran yang bisa dipakai: {exc}") from exc
         except StorageError:
             connection.close()
             raise
-        store = cls(connection, path, secret, retention_days)
-        store.purge()
+        store._identity = _identity(path)
         return store
+
+    def healthy(self) -> bool:
+        """False when the database file was deleted or replaced under the running bot."""
+        return _identity(self.path) == self._identity
 
     def close(self) -> None:
         with self._lock:
@@ -222,17 +287,17 @@ class EventStore:
             raise ValueError(f"unknown event kind {kind!r}")
         kept = None
         if text and (kind in TEXT_KINDS or unsure):
-            kept = " ".join(mask(text).split())[:MAX_TEXT] or None
+            kept = _shorten(mask(text[:MAX_MASKED], self.vocabulary)) or None
         when = _utc(at)
         if at is None and self._purged_on != when.date():
             self.purge(when)  # the first event of each day purges, so a bot running for months stays within retention
         row = (
             when.date().isoformat(), when.strftime("%H:%M:%S"), kind,
             self.user_hash(user_id) if user_id is not None else None,
-            topic[:MAX_FIELD] if topic else None,
+            topic if topic and TOPIC_ID.match(topic) else None,
             float(confidence) if confidence is not None else None,
             kept,
-            ref[:MAX_FIELD] if ref else None,
+            ref if ref and CODE_PATTERN.match(ref) else None,
         )
         with self._lock:
             self._db.execute("INSERT INTO events (day, time, kind, user_hash, topic, confidence, text, ref) "
@@ -245,6 +310,10 @@ class EventStore:
         with self._lock:
             deleted = self._db.execute("DELETE FROM events WHERE day < ?", (cutoff,)).rowcount
             purge_cases(self._db, cutoff)
+            # secure_delete overwrote the rows in the database; the WAL still holds the old pages until it is
+            # checkpointed and truncated.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._purged_on = today
         return deleted
 
@@ -304,6 +373,52 @@ class EventStore:
                 for text, kind, topic, confidence in rows]
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _shorten(text: str) -> str:
+    """At most MAX_TEXT characters, cut at a word boundary."""
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = text[:MAX_TEXT]
+    space = cut.rfind(" ")
+    return cut[:space] if space > MAX_TEXT // 2 else cut
+
+
+def _operational(path: Path, exc: sqlite3.OperationalError) -> str:
+    """Why SQLite could not use the file, in words an admin can act on."""
+    reason = str(exc).lower()
+    if "readonly" in reason or "read-only" in reason:
+        return f"database {path} hanya bisa dibaca (read-only); beri izin tulis pada berkas dan foldernya."
+    if "locked" in reason or "busy" in reason:
+        return f"database {path} sedang dikunci proses lain; dicoba lagi nanti."
+    if "disk" in reason or "full" in reason:
+        return f"disk untuk database {path} penuh; kosongkan ruang disk."
+    return f"database {path} tidak bisa dipakai: {exc}"
+
+
+def _setup(connection: sqlite3.Connection, path: Path) -> None:
+    """WAL, durable commits, secure deletion and the schema; a brief lock by another process is waited out."""
+    for attempt in range(SETUP_ATTEMPTS):
+        try:
+            connection.execute("PRAGMA secure_delete=ON")
+            connection.execute("PRAGMA journal_mode=WAL")
+            # FULL syncs the WAL on each commit: neither kill -9 nor a power cut loses a committed event.
+            connection.execute("PRAGMA synchronous=FULL")
+            _migrate(connection, path)
+            return
+        except sqlite3.OperationalError as exc:
+            # Two processes creating one fresh database race for the first write; the loser retries.
+            if "locked" not in str(exc).lower() or attempt == SETUP_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
     """Bring the schema to SCHEMA_VERSION, one step per transaction."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -314,6 +429,10 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         # executescript() would commit on its own; run the statements inside one explicit transaction.
         connection.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have migrated while this one waited for the lock.
+            if connection.execute("PRAGMA user_version").fetchone()[0] > step:
+                connection.execute("COMMIT")
+                continue
             for statement in MIGRATIONS[step]:
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {step + 1}")
