@@ -23,8 +23,12 @@ MAX_CALLBACK_DATA = 64
 METHODS = frozenset({
     "getMe", "getUpdates", "deleteWebhook", "setMyCommands", "sendMessage", "sendPhoto", "sendVoice",
     "answerCallbackQuery",
-    "editMessageText", "editMessageReplyMarkup", "setWebhook", "close", "logOut",
+    "editMessageText", "editMessageReplyMarkup", "setWebhook", "close", "logOut", "setMyDescription",
+    "setMyShortDescription",
 })
+# Telegram's limits on the bot's profile texts.
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
 
 
 @dataclass
@@ -188,6 +192,10 @@ class BotApiEmulator:
             if not commands or any(not c.get("command") or not c.get("description") for c in commands):
                 return self._bad(method, "Bad Request: BOT_COMMANDS_INVALID")
             return 200, {"ok": True, "result": True}
+        if method == "setMyDescription" and len(params.get("description", "")) > MAX_DESCRIPTION:
+            return self._bad(method, "Bad Request: BOT_DESCRIPTION_INVALID")
+        if method == "setMyShortDescription" and len(params.get("short_description", "")) > MAX_SHORT_DESCRIPTION:
+            return self._bad(method, "Bad Request: BOT_SHORT_DESCRIPTION_INVALID")
         if method in ("sendMessage", "sendPhoto", "sendVoice", "editMessageText", "editMessageReplyMarkup"):
             return self._message(method, params)
         return 200, {"ok": True, "result": True}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 import time
+
+import pytest
 
 from bot.admin.anonymise import mask
 from bot.core.conversation import Engine

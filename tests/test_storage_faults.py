@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import shutil
 import sqlite3
 import stat
@@ -98,6 +99,16 @@ def test_a_full_disk_while_creating_the_secret_leaves_no_file_behind(tmp_path: P
         assert store.secret
 
 
+def open_together(db: Path, barrier: threading.Barrier, secrets_seen: list[str], errors: list[BaseException]) -> None:
+    barrier.wait()
+    try:
+        with EventStore.open(db) as store:
+            secrets_seen.append(store.secret)
+            store.record("message", 1)
+    except BaseException as exc:  # collected and asserted by the test
+        errors.append(exc)
+
+
 def test_fresh_database_opened_by_many_at_once_always_works(tmp_path: Path) -> None:
     """Two bots starting together on a fresh database failed 98 of 100 times."""
     for round_ in range(15):
@@ -105,16 +116,7 @@ def test_fresh_database_opened_by_many_at_once_always_works(tmp_path: Path) -> N
         barrier = threading.Barrier(4)
         secrets_seen: list[str] = []
         errors: list[BaseException] = []
-
-        def opener() -> None:
-            barrier.wait()
-            try:
-                with EventStore.open(db) as store:
-                    secrets_seen.append(store.secret)
-                    store.record("message", 1)
-            except BaseException as exc:  # collected and asserted below
-                errors.append(exc)
-
+        opener = functools.partial(open_together, db, barrier, secrets_seen, errors)
         threads = [threading.Thread(target=opener) for _ in range(4)]
         for thread in threads:
             thread.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import secrets
 import sqlite3
@@ -62,7 +63,7 @@ class StoreThread:
         self.trouble = ""  # why the database cannot be used now; empty when it can
         self.notify: Notice | None = None
         self._untold = ""
-        self._vocabulary: frozenset[str] = frozenset()
+        self._vocabulary_source: Callable[[], frozenset[str]] = frozenset
         # Without a usable secret file, hashes and referral codes use this one until the database is back.
         self.secret = secret or secrets.token_urlsafe(32)
 
@@ -100,14 +101,9 @@ class StoreThread:
     def available(self) -> bool:
         return self._store is not None and not self.trouble
 
-    def set_vocabulary(self, words: frozenset[str]) -> None:
-        """The bot's words, so capitalised ones are not mistaken for names when questions are masked."""
-        self._vocabulary = words
-        self._executor.submit(self._apply_vocabulary)
-
-    def _apply_vocabulary(self) -> None:
-        if self._store is not None:
-            self._store.vocabulary = self._vocabulary
+    def set_vocabulary_source(self, source: Callable[[], frozenset[str]]) -> None:
+        """Where the bot's current words come from, so capitalised ones are not mistaken for names."""
+        self._vocabulary_source = source
 
     # On the store's thread ---------------------------------------------------------------------
     def _connect(self) -> bool:
@@ -116,17 +112,14 @@ class StoreThread:
         old = self._store
         if old is not None:
             self._store = None
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 old.close()
-            except sqlite3.Error:
-                pass
         try:
             store = EventStore.open(self.path, self._configured_secret, self.retention_days,
                                     keep_secret=self.secret if old is not None or self._failures else "")
         except (StorageError, sqlite3.Error, OSError) as exc:
             self._failed(str(exc) if isinstance(exc, StorageError) else f"{type(exc).__name__}: {exc}")
             return False
-        store.vocabulary = self._vocabulary
         self._store = store
         self.secret = store.secret
         return True
@@ -150,10 +143,8 @@ class StoreThread:
 
     def _retry_now(self) -> None:
         self._timer = None
-        try:
+        with contextlib.suppress(RuntimeError):  # shutting down
             self._executor.submit(self._drain)
-        except RuntimeError:
-            pass  # shutting down
 
     def _tell(self, text: str) -> None:
         if self.notify is None:
@@ -185,6 +176,7 @@ class StoreThread:
         while self._pending:
             kind, fields = self._pending[0]
             try:
+                self._store.vocabulary = self._vocabulary_source()
                 self._store.record(kind, **fields)
             except (ValueError, TypeError):
                 logger.error("Peristiwa %r ditolak dan dibuang.", kind)

@@ -26,6 +26,9 @@ class QuestionGroup:
     topics: tuple[str, ...] = ()
 
 
+# Says exactly what anonymise.mask hides, and what it leaves: short numbers stay readable on purpose.
+MASKED_NOTE = ("Disamarkan: nama, alamat, tanggal lahir, nomor HP, e-mail, NIK, paspor, akun, tautan dan angka "
+               "7 digit atau lebih. Angka pendek (umur, tahun, jumlah uang) tetap terlihat.")
 REASONS = {"fallback": "tidak terjawab", "clarify": "ditanya balik", "feedback_down": "👎", "answer": "yakin rendah"}
 
 
@@ -68,7 +71,7 @@ def format_groups(groups: list[QuestionGroup], first: date, last: date) -> str:
         return f"Tidak ada pertanyaan yang belum terjawab pada {period}."
     total = sum(group.count for group in groups)
     lines = [f"Pertanyaan yang belum terjawab baik, {period}: {total} kali, {len(groups)} pertanyaan berbeda.",
-             "Nomor HP, e-mail, NIK, paspor dan tautan sudah disamarkan.", ""]
+             MASKED_NOTE, ""]
     width = len(str(groups[0].count))
     for group in groups:
         why = ", ".join(f"{label} {count}×" for label, count in group.reasons)
@@ -83,7 +86,8 @@ def rasa_draft(groups: list[QuestionGroup], first: date, last: date) -> str:
     period = f"{first.strftime('%d-%m-%Y')} s.d. {last.strftime('%d-%m-%Y')}"
     header = [
         f"# Draf dari 'kawan unanswered': pertanyaan yang belum terjawab baik, {period}.",
-        "# Data pribadi sudah disamarkan ([nomor], [email], [nik], [paspor], [angka], [tautan], [akun]).",
+        "# Data pribadi sudah disamarkan ([nama], [alamat], [tanggal], [nomor], [email], [nik], [paspor], [angka], "
+        "[tautan], [akun]).",
         "# Cara memilah (lihat knowledge/README.md):",
         "# 1. Untuk tiap contoh, cari topiknya: id topik di knowledge/, misalnya biaya_penempatan.",
         "# 2. Salin contoh itu ke bawah '- intent: <id topik>' di berkas intents/ yang cocok.",

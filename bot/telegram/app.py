@@ -18,6 +18,7 @@ from telegram.request import BaseRequest
 from bot.admin.store_thread import StoreThread
 from bot.core.conversation import Engine
 from bot.core.live_knowledge import POLL_SECONDS, LiveKnowledge
+from bot.core.vocabulary import known_words
 from bot.problems import Problem
 from bot.settings import Settings
 from bot.telegram import offer_check
@@ -28,7 +29,9 @@ from bot.telegram.flood import FloodGuard
 from bot.telegram.handlers import STATE_KEY, BotState, register, reload_report, send
 from bot.telegram.relay import enabled as relay_enabled
 from bot.telegram.relay import register_relay, start_relay, stop_relay
-from bot.telegram.render import Outgoing
+from bot.telegram.render import Outgoing, render_markup
+from bot.telegram.webhook import UpdateContentFilter
+from bot.telegram.webhook import install as install_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +64,25 @@ def configure_logging(token: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     redactor = TokenRedactor(token)
+    scrubber = UpdateContentFilter()
     for handler in logging.getLogger().handlers:
+        handler.addFilter(scrubber)
         handler.addFilter(redactor)
+
+
+class VocabularyCache:
+    """The current engine's words for masking, computed once per loaded engine."""
+
+    def __init__(self, live: LiveKnowledge) -> None:
+        self._live = live
+        self._engine: Engine | None = None
+        self._words: frozenset[str] = frozenset()
+
+    def __call__(self) -> frozenset[str]:
+        engine = self._live.engine
+        if engine is not self._engine:
+            self._words, self._engine = known_words(engine), engine
+        return self._words
 
 
 def build_application(settings: Settings, live: LiveKnowledge, store: StoreThread, *,
@@ -96,6 +116,7 @@ def build_application(settings: Settings, live: LiveKnowledge, store: StoreThrea
     application.bot_data[STATE_KEY] = BotState(settings=settings, live=live, store=store,
                                                flood=flood if flood is not None else FloodGuard())
     application.bot_data[WATCH_SECONDS_KEY] = watch_seconds
+    store.set_vocabulary_source(VocabularyCache(live))
     register_relay(application, settings)  # ahead of the general handlers: a person in a case is relayed
     offer_check.register(application)  # first: a check wins over an ordinary question
     register(application)
@@ -113,6 +134,18 @@ async def _post_init(application: Application) -> None:
         # The bot answers commands anyway; only Telegram's "/" menu would be missing.
         logger.warning("Daftar perintah tidak terdaftar: %s", type(exc).__name__)
     await start_relay(application)
+    try:
+        await application.bot.set_my_description(tt.DESCRIPTION)
+        await application.bot.set_my_short_description(tt.SHORT_DESCRIPTION)
+    except TelegramError as exc:
+        logger.warning("Deskripsi bot tidak terpasang: %s", type(exc).__name__)
+    loop = asyncio.get_running_loop()
+
+    def tell_admins_from_store(text: str) -> None:
+        # Called on the store's thread: hand the notice to the event loop.
+        asyncio.run_coroutine_threadsafe(notify_admins(application, render_markup(text)), loop)
+
+    state.store.set_notify(tell_admins_from_store)
     interval = application.bot_data.get(WATCH_SECONDS_KEY)
     if interval:
 
@@ -148,6 +181,12 @@ def webhook_path(url: str) -> str:
     return urlparse(url).path.strip("/")
 
 
+def health(live: LiveKnowledge, store: StoreThread) -> dict[str, object]:
+    """What GET /healthz reports: the bot answers whenever it runs; statistics may be failing."""
+    return {"status": "ok", "topics": len(live.engine.kb.topics),
+            "statistics": "ok" if store.available else "gagal"}
+
+
 def run_bot(settings: Settings, *, telegram_limits: bool = True) -> int:
     """Run until SIGTERM or SIGINT; returns the exit code. Broken knowledge at start raises KnowledgeError."""
     configure_logging(settings.token)
@@ -157,6 +196,7 @@ def run_bot(settings: Settings, *, telegram_limits: bool = True) -> int:
         application = build_application(settings, live, store, telegram_limits=telegram_limits)
         # bootstrap_retries=-1: on a flaky uplink, keep trying to reach Telegram at start instead of exiting.
         if settings.webhook_url:
+            install_webhook(lambda: health(live, store))
             # Telegram sends this secret in a header with every request; PTB rejects requests without it.
             secret = settings.webhook_secret or secrets.token_urlsafe(32)
             application.run_webhook(

@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot.admin.referral import code_from_start, referral_code, share_link
-from bot.admin.store_thread import StoreThread
+from bot.admin.store_thread import StoreThread, StoreUnavailable
 from bot.content.knowledge import EMERGENCY_TOPIC
 from bot.core.conversation import Reply
 from bot.core.live_knowledge import LiveKnowledge
@@ -306,8 +306,13 @@ def reload_report(problems: Sequence[Problem], live: LiveKnowledge, auto: bool) 
         return render_markup(template.format(topics=len(engine.kb.topics),
                                              examples=len(engine.bundle.training.examples)))
     template = tt.AUTO_RELOAD_FAILED if auto else tt.RELOAD_FAILED
-    listing = "\n".join(f"- {problem}" for problem in problems)
-    return render_markup(template.format(count=len(problems))) + render_plain(listing)
+    # One notice, however many problems: a file with 12,000 problems once sent hundreds of messages.
+    shown = problems[:tt.NOTICE_PROBLEMS]
+    listing = "\n".join(f"- {problem}" for problem in shown)
+    more = render_markup(tt.PROBLEMS_MORE.format(more=len(problems) - len(shown),
+                                                 files=len({p.path for p in problems})))
+    return (render_markup(template.format(count=len(problems))) + render_plain(listing)
+            + (more if len(problems) > len(shown) else []))
 
 
 async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -316,7 +321,11 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
     st = state(context)
     chat = update.effective_chat
-    text = await st.store.call(summary_text, STATS_DAYS)
+    try:
+        text = await st.store.call(summary_text, STATS_DAYS)
+    except StoreUnavailable as exc:
+        await respond_with(update, context, render_plain(tt.STATS_UNAVAILABLE.format(reason=exc)))
+        return
     await respond_with(update, context, render_markup(text))
     png = await st.store.call(summary_chart_png, STATS_DAYS)
     await context.bot.send_photo(chat.id, png)
@@ -361,7 +370,8 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE, data: str) ->
     _, direction, topic = data.split(":", 2) if data.count(":") >= 2 else ("", "", "")
     message = query.message
     question = st.questions.take(message.chat.id, message.message_id) if message else None
-    if direction in ("up", "down") and topic:
+    # Button data comes from the person's client and can be forged: only known topics are counted.
+    if direction in ("up", "down") and topic in st.live.engine.kb.topics:
         st.record(f"feedback_{direction}", update.effective_user, topic=topic,
                   text=question if direction == "down" else None)
     await query.answer(tt.FEEDBACK_THANKS)
@@ -392,15 +402,43 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             logger.warning("Permintaan maaf pun tidak terkirim.")
 
 
+PUBLIC_COMMANDS = {"start": start, "menu": menu, "darurat": emergency, "kontak": contacts, "bagikan": share,
+                   "privasi": privacy, "bantuan": help_command}
+
+
+def _command_parts(message: Message) -> tuple[str, str]:
+    """("darurat", "OtherBot") for "/darurat@OtherBot ..."; empty strings when the message is no command."""
+    entities = message.entities
+    if not entities or entities[0].type != MessageEntityType.BOT_COMMAND or entities[0].offset != 0:
+        return "", ""
+    name, _, target = (message.text or "")[1 : entities[0].length].partition("@")
+    return name.lower(), target
+
+
+class ForeignPublicCommand(filters.MessageFilter):
+    """"/darurat@OtherBot" in a private chat (copied or forwarded): only this bot can be meant there."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type != ChatType.PRIVATE:
+            return False
+        name, target = _command_parts(message)
+        return bool(target) and target.lower() != message.get_bot().username.lower() and name in PUBLIC_COMMANDS
+
+
+async def foreign_public_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    name, _ = _command_parts(update.effective_message)
+    await PUBLIC_COMMANDS[name](update, context)
+
+
 def register(application: Application) -> None:
     """The gate, then every handler in the order PTB tries them (the first match wins)."""
     messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
     addressed = AddressedToBot()
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)
-    public = {"start": start, "menu": menu, "darurat": emergency, "kontak": contacts, "bagikan": share,
-              "privasi": privacy, "bantuan": help_command}
-    for name, callback in public.items():
+    for name, callback in PUBLIC_COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=messages), group=ANSWER_GROUP)
+    application.add_handler(MessageHandler(messages & ForeignPublicCommand(), foreign_public_command),
+                            group=ANSWER_GROUP)
     admins = messages & filters.ChatType.PRIVATE & filters.User(user_id=state_of(application).settings.admins)
     for name, callback in {"reload": reload_command, "statistik": statistics}.items():
         application.add_handler(AdminCommandHandler(name, callback, filters=admins), group=ANSWER_GROUP)

@@ -16,6 +16,17 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("bantuan", "Cara memakai bot"),
 )
 
+# The bot's profile, set at start-up like the commands: DESCRIPTION is what a person sees in an empty chat
+# before pressing Start (at most 512 characters), SHORT_DESCRIPTION is shown on the profile and in shared
+# links (at most 120).
+DESCRIPTION = (
+    "Kawan Migran membantu calon pekerja migran dari NTT dan keluarganya: syarat dan langkah berangkat resmi, "
+    "biaya yang wajar, kontak resmi BP3MI, KP2MI dan KBRI, dan tanda-tanda perdagangan orang.\n\n"
+    "Dalam bahaya? Polisi 110, SAPA 129 (WA 08111-129-129).\n\n"
+    "Dibuat relawan, bukan layanan pemerintah. Bot tidak menyimpan nama atau nomor HP Anda."
+)
+SHORT_DESCRIPTION = "Panduan kerja ke luar negeri yang aman dan resmi untuk warga NTT. Darurat: Polisi 110, SAPA 129."
+
 HELP = (
     "*Cara memakai Kawan Migran*\n"
     "Ketik pertanyaan Anda dengan bahasa sehari-hari, misalnya \"syarat jadi PMI apa saja?\" atau "
@@ -80,3 +91,7 @@ AUTO_RELOAD_FAILED = (
     "Perubahan berkas *tidak dimuat* karena ada {count} galat. Bot tetap memakai data sebelumnya.\n"
     "Perbaiki berkasnya; bot memeriksa lagi setiap kali berkas disimpan."
 )
+STATS_UNAVAILABLE = "Statistik belum bisa dibuat: {reason}"
+# At most this many problems are listed in an admin notice; `kawan validate` shows them all.
+NOTICE_PROBLEMS = 5
+PROBLEMS_MORE = "… dan {more} masalah lain ({files} berkas). Jalankan `kawan validate` untuk daftar lengkap."
