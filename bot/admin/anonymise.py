@@ -66,7 +66,21 @@ MAX_SPAN = 6
 _JOINERS = frozenset("./-")
 _SPAN_ENDS = frozenset(",;!?()\"")
 # Place names the bot routes by, and common abbreviations: kept even when capitalised.
-KEPT_WORDS = frozenset(["kupang", "ntt", "ntb", "nusa", "tenggara", "timur", "barat", "indonesia", "malaysia", "taiwan", "hongkong", "hong", "kong", "singapura", "singapore", "brunei", "arab", "saudi", "jepang", "korea", "jakarta", "surabaya", "batam", "nunukan", "entikong", "tawau", "sabah", "sarawak", "kuala", "lumpur", "johor", "penang", "timor", "flores", "sumba", "alor", "rote", "sabu", "atambua", "ende", "maumere", "larantuka", "lembata", "bajawa", "ruteng", "waingapu", "soe", "kefamenanu", "kalabahi", "labuan", "bajo", "belu", "malaka", "tts", "ttu", "dubai", "qatar", "kuwait", "oman", "turki", "eropa", "polandia", "australia", "amerika", "jerman", "inggris", "italia", "spanyol", "selandia", "baru", "china", "cina", "thailand", "vietnam", "filipina", "bali", "lombok", "makassar", "medan", "denpasar", "pmi", "tki", "tkw", "bp3mi", "bp2mi", "kp2mi", "p4mi", "kbri", "kjri", "pt", "p3mi", "lpk", "blk", "ltsa", "disnaker", "disnakertrans", "sapa", "polisi", "ktp", "kk", "nik", "bpjs", "uu", "tppo", "wa", "rm", "rp", "idr", "usd", "hp", "sms", "siskop2mi", "kemnaker", "kemlu", "safe", "travel", "ri", "nkri", "dki", "jawa", "sumatra", "sumatera", "kalimantan", "sulawesi", "papua", "maluku", "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "tuhan", "allah", "yesus", "bapa", "pak", "bu", "ibu", "kak", "kakak", "om", "tante", "mama", "bapak", "halo", "hai", "selamat", "pagi", "siang", "sore", "malam", "terima", "kasih", "tolong", "maaf", "apa", "bagaimana", "berapa", "kapan", "dimana", "siapa", "saya", "aku", "beta", "kami", "kita", "dia", "mereka", "anda", "kamu", "ko", "lu", "mau", "ingin", "bisa", "boleh", "kerja", "ke", "di", "dari", "dan", "atau", "yang", "ini", "itu", "tidak", "belum", "sudah", "ada", "agen", "calo", "majikan", "paspor", "visa", "gaji", "biaya", "kontrak", "no", "tahun", "bulan", "hari", "tentang"])
+KEPT_WORDS = frozenset("""
+kupang ntt ntb nusa tenggara timur barat indonesia malaysia taiwan hongkong hong kong singapura singapore
+brunei arab saudi jepang korea jakarta surabaya batam nunukan entikong tawau sabah sarawak kuala lumpur johor
+penang timor flores sumba alor rote sabu atambua ende maumere larantuka lembata bajawa ruteng waingapu soe
+kefamenanu kalabahi labuan bajo belu malaka tts ttu dubai qatar kuwait oman turki eropa polandia australia
+amerika jerman inggris italia spanyol selandia baru china cina thailand vietnam filipina bali lombok makassar
+medan denpasar pmi tki tkw bp3mi bp2mi kp2mi p4mi kbri kjri pt p3mi lpk blk ltsa disnaker disnakertrans sapa
+polisi ktp kk nik bpjs uu tppo wa rm rp idr usd hp sms siskop2mi kemnaker kemlu safe travel ri nkri dki jawa
+sumatra sumatera kalimantan sulawesi papua maluku januari februari maret april mei juni juli agustus september
+oktober november desember senin selasa rabu kamis jumat sabtu minggu tuhan allah yesus bapa pak bu ibu kak
+kakak om tante mama bapak halo hai selamat pagi siang sore malam terima kasih tolong maaf apa bagaimana berapa
+kapan dimana siapa saya aku beta kami kita dia mereka anda kamu ko lu mau ingin bisa boleh kerja ke di dari
+dan atau yang ini itu tidak belum sudah ada agen calo majikan paspor visa gaji biaya kontrak no tahun bulan
+hari tentang
+""".split())  # noqa: SIM905 - a word list reads best as text
 _CONTROL_CATEGORIES = ("Cc", "Cf")
 
 

@@ -14,6 +14,7 @@ from bot.content.yaml_source import LineDict, LineList, load_yaml_file
 from bot.problems import Problem
 
 GROUPS_FILE = "groups.yaml"
+YAML_PATTERNS = ("*.yaml", "*.yml")
 GROUPS_FILE_SHOWN = f"knowledge/{GROUPS_FILE}"
 # Public ids: deep links, Rasa intents, statistics and other programs rely on these names.
 REQUIRED_TOPICS = (
@@ -72,6 +73,11 @@ class KnowledgeBase:
 
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups if g.id == group_id), None)
+
+
+def data_files(directory: Path) -> list[Path]:
+    """The YAML files of one folder that are loaded (and watched): *.yaml and *.yml, not in subfolders."""
+    return sorted(path for pattern in YAML_PATTERNS for path in directory.glob(pattern))
 
 
 def _shown(directory: Path, path: Path) -> str:
@@ -245,9 +251,12 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
                               fix="jalankan perintah dari folder proyek atau pakai --knowledge FOLDER.")]
     groups, problems = _read_groups(directory)
     found = _Topics(group_ids=[g for g, _ in groups], today=today, stale_days=stale_days)
-    for path in sorted(directory.glob("*.yaml")):
+    for path in data_files(directory):
         if path.name != GROUPS_FILE:
             problems += found.read_file(path, _shown(directory, path))
+    if found.broken:
+        # A file that cannot be read hides its topics: listing them as missing would bury the one real cause.
+        return None, problems
     problems += found.missing_related()
     problems += _missing_required(directory, found.topics, problems)
     if any(p.is_error for p in problems):
@@ -266,11 +275,13 @@ class _Topics:
     stale_days: int
     topics: dict[str, Topic] = field(default_factory=dict)
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
+    broken: bool = False  # a file could not be read at all
 
     def read_file(self, path: Path, shown: str) -> list[Problem]:
         data, issues = load_yaml_file(path)
         problems = yaml_problems(shown, issues)
         if data is None and issues:
+            self.broken = True
             return problems
         items, shape = _items(Where(path=shown), data, "topics", 1)
         problems += shape

@@ -32,6 +32,9 @@ def yaml_problems(path: str, issues: list[YamlIssue]) -> list[Problem]:
             out.append(Problem(path=path, line=issue.line, entry="", field=issue.detail,
                                message=f"kunci '{issue.detail}' ditulis dua kali; YAML diam-diam memakai yang terakhir.",
                                fix="hapus atau ganti nama salah satunya."))
+        elif issue.kind == "file":
+            out.append(Problem(path=path, line=0, entry="", field="", message=f"berkas tidak bisa dibaca: {issue.detail}.",
+                               fix="ganti dengan berkas teks YAML biasa, atau hapus berkas ini dari folder."))
         else:
             out.append(Problem(path=path, line=issue.line, entry="", field="",
                                message=f"YAML rusak dan tidak bisa dibaca ({issue.detail}).",

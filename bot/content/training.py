@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content.knowledge import data_files
 from bot.content.schema import Where, yaml_problems
 from bot.content.yaml_source import LineDict, LineList, load_yaml_file
 from bot.core.normalize import Phrase, phrase
@@ -15,6 +16,11 @@ from bot.problems import Problem
 OUT_OF_SCOPE = "out_of_scope"
 DANGER_LOOKUP = "sinyal_darurat"
 MIN_EXAMPLES = 25
+# Without these the bot silently stops recognising slang and danger: they must exist and be readable.
+REQUIRED_FILES = {
+    "lexicon.yml": "kamus bahasa gaul dan logat",
+    "sinyal_darurat.yml": f"daftar frasa tanda bahaya (lookup {DANGER_LOOKUP})",
+}
 ITEM_KINDS = ("intent", "synonym", "lookup", "regex")
 _ENTITY = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}")
 
@@ -64,15 +70,32 @@ def _example_lines(where: Where, item: LineDict) -> tuple[list[tuple[str, int]],
     return out, problems
 
 
-def read_training(directory: Path) -> tuple[TrainingData | None, list[Problem]]:
-    """Read every intents file; return the data (None when there are errors) and all problems."""
+def read_training(directory: Path, required: Mapping[str, str] | None = None) -> tuple[TrainingData | None, list[Problem]]:
+    """Read every intents file; return the data (None when there are errors) and all problems.
+
+    `required` names files that must exist (the bot's own intents/ passes REQUIRED_FILES; an exported Rasa
+    project has none) and then at least one danger phrase must be found.
+    """
     if not directory.is_dir():
         return None, [Problem(path=str(directory), line=0, entry="", field="",
                               message="folder contoh (intents) tidak ditemukan.",
                               fix="jalankan perintah dari folder proyek atau pakai --intents FOLDER.")]
     found = _Collected()
-    for path in sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml")):
+    paths = data_files(directory)
+    for path in paths:
         _read_file(found, path, f"{directory.name}/{path.name}")
+    names = {path.name for path in paths}
+    for name, what in (required or {}).items():
+        if name not in names:
+            found.problems.append(Problem(
+                path=f"{directory.name}/{name}", line=0, entry="", field="", message=f"berkas wajib ({what}) tidak ada.",
+                fix="kembalikan berkas ini (lihat riwayat git atau salinan cadangan); tanpa berkas ini bot tidak "
+                    "mengenali tanda bahaya atau logat."))
+    if required and not found.danger and not any(p.path.endswith("sinyal_darurat.yml") for p in found.problems):
+        found.problems.append(Problem(
+            path=f"{directory.name}/sinyal_darurat.yml", line=0, entry=DANGER_LOOKUP, field="examples",
+            message="tidak ada satu pun frasa tanda bahaya.",
+            fix=f"tulis '- lookup: {DANGER_LOOKUP}' dengan frasa tanda bahaya di berkas ini."))
     if any(p.is_error for p in found.problems):
         return None, found.problems
     return found.data(), found.problems

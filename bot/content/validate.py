@@ -11,7 +11,7 @@ from bot.content.knowledge import KnowledgeBase, read_knowledge
 from bot.content.offer_rules import OfferRules, read_offer_rules
 from bot.content.p3mi_list import FOLDER as CHECK_FOLDER
 from bot.content.p3mi_list import P3miList, read_p3mi
-from bot.content.training import MIN_EXAMPLES, OUT_OF_SCOPE, TrainingData, read_training
+from bot.content.training import MIN_EXAMPLES, OUT_OF_SCOPE, REQUIRED_FILES, TrainingData, read_training
 from bot.core.normalize import basic_tokens
 from bot.errors import KnowledgeError
 from bot.problems import Problem
@@ -75,7 +75,7 @@ def validate(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
     """Check both folders; every problem at once, errors before warnings, in file order."""
     today = today or date.today()
     kb, problems = read_knowledge(knowledge_dir, today, stale_days)
-    training, found = read_training(intents_dir)
+    training, found = read_training(intents_dir, REQUIRED_FILES)
     problems += found
     if kb is not None and training is not None:
         problems += _cross_check(kb, training, intents_dir)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+# Admins' files are tens of kilobytes; anything far larger is a mistake, and reading it must stay cheap.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Real files nest four or five levels; 5,000 levels would exhaust Python's stack.
+MAX_DEPTH = 50
 
 
 class LineDict(dict):
@@ -28,7 +36,7 @@ class YamlIssue:
     """A problem found while reading YAML: broken syntax or a repeated key."""
 
     line: int
-    kind: str  # "syntax" or "duplicate"
+    kind: str  # "syntax", "duplicate" or "file" (not readable as text at all)
     detail: str
 
 
@@ -38,6 +46,23 @@ class _LineLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[YamlIssue] = []
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # Aliases are refused outright: no admin file needs them, and a few hundred bytes of nested aliases
+        # (a "billion laughs") expand to gigabytes.
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "alias YAML (*nama) tidak didukung; tulis isinya langsung",
+                                              mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"bersarang lebih dari {MAX_DEPTH} tingkat",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
         self.flatten_mapping(node)
@@ -88,10 +113,67 @@ def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     return data, list(loader.duplicates)
 
 
-def load_yaml_file(path: Path) -> tuple[Any, list[YamlIssue]]:
-    """Read and parse one YAML file; undecodable bytes count as a syntax issue."""
+def _unreadable(reason: str) -> tuple[None, list[YamlIssue]]:
+    return None, [YamlIssue(line=0, kind="file", detail=reason)]
+
+
+def read_text_safely(path: Path) -> tuple[str | None, str]:
+    """The file's text, or None and why not: never blocks on a pipe, never follows a loop, bounded in size."""
     try:
-        text = path.read_text(encoding="utf-8")
+        found = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "tautan simbolik berputar (menunjuk ke dirinya sendiri)"
+        if exc.errno == errno.ENOENT:
+            return None, "tautan simbolik rusak: berkas tujuannya tidak ada"
+        return None, f"tidak bisa dibaca ({exc.strerror or exc})"
+    if stat.S_ISDIR(found.st_mode):
+        return None, "ini folder, bukan berkas"
+    if not stat.S_ISREG(found.st_mode):
+        return None, "bukan berkas biasa (pipa, soket atau perangkat)"
+    if found.st_size > MAX_FILE_BYTES:
+        return None, f"terlalu besar ({found.st_size} bita, maksimal {MAX_FILE_BYTES})"
+    try:
+        # O_NONBLOCK: a file swapped for a pipe after the check above still cannot block the reload.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, f"tidak bisa dibuka ({exc.strerror or exc})"
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None, "bukan berkas biasa (pipa, soket atau perangkat)"
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        return None, f"terlalu besar (maksimal {MAX_FILE_BYTES} bita)"
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [YamlIssue(line=0, kind="syntax", detail=f"bukan teks UTF-8 ({exc.reason})")]
-    return load_yaml_text(text)
+        return None, f"bukan teks UTF-8 ({exc.reason})"
+    if "\x00" in text:
+        return None, "berisi karakter NUL (berkas biner atau rusak)"
+    return text, ""
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ and { (a rough count: brackets inside quotes count too, which only errs high)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def load_yaml_file(path: Path) -> tuple[Any, list[YamlIssue]]:
+    """Read and parse one YAML file; anything that is not readable text is one issue naming why."""
+    text, reason = read_text_safely(path)
+    if text is None:
+        return _unreadable(reason)
+    if _flow_depth(text) > MAX_DEPTH:
+        # Checked before parsing: PyYAML's scanner slows down sharply on thousands of open brackets.
+        return _unreadable(f"bersarang lebih dari {MAX_DEPTH} tingkat")
+    try:
+        return load_yaml_text(text)
+    except RecursionError:
+        return _unreadable(f"bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat)")

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from bot.content.knowledge import data_files
+from bot.content.p3mi_list import FOLDER as CHECK_FOLDER
 from bot.core.conversation import Engine
 from bot.errors import KnowledgeError
 from bot.problems import Problem
@@ -17,30 +19,50 @@ logger = logging.getLogger(__name__)
 # Admins edit on a laptop or over SSH; a few seconds is instant for them and costs nothing.
 POLL_SECONDS = 3.0
 WATCHED_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
+DANGER_FILE = "intents/sinyal_darurat.yml"
 
 Signature = tuple[tuple[str, int, int], ...]
 Loader = Callable[[], Engine]
 ReloadListener = Callable[[tuple[Problem, ...], Engine], Awaitable[None]]
 
 
+def watched_files(folder: Path) -> list[Path]:
+    """The loaded YAML files of a folder, plus the check data (P3MI copy, offer rules) in its cek/ subfolder."""
+    checks = folder / CHECK_FOLDER
+    extra = sorted(p for p in checks.glob("*") if p.suffix in WATCHED_SUFFIXES) if checks.is_dir() else []
+    return data_files(folder) + extra
+
+
 def snapshot(folders: Sequence[Path]) -> Signature:
-    """Name, modification time and size of every YAML file: cheap to take, changes on every save."""
+    """Name, modification time and size of every file that is loaded: cheap to take, changes on every save."""
     found: list[tuple[str, int, int]] = []
     for folder in folders:
         try:
-            paths = sorted(folder.rglob("*"))
+            paths = watched_files(folder)
         except OSError:
             continue
         for path in paths:
-            if path.suffix not in WATCHED_SUFFIXES:
-                continue
             try:
                 stat = path.stat()
             except OSError:
-                # Editors replace files by rename; a file can vanish between listing and stat.
+                # Editors replace files by rename; a file can vanish between listing and stat (or be a broken link).
+                found.append((str(path), -1, -1))
                 continue
             found.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(found)
+
+
+def lost_danger(old: Engine, new: Engine) -> tuple[Problem, ...]:
+    """A reload that would recognise fewer danger phrases is refused: detection must never drop silently."""
+    lost = sorted(set(old.bundle.training.danger_phrases) - set(new.bundle.training.danger_phrases))
+    if not lost:
+        return ()
+    examples = ", ".join(f"'{text}'" for text in lost[:3])
+    return (Problem(path=DANGER_FILE, line=0, entry="", field="",
+                    message=f"{len(lost)} frasa tanda bahaya hilang (misalnya {examples}); "
+                    "muat ulang ditolak agar deteksi bahaya tidak berkurang diam-diam.",
+                    fix="kembalikan frasanya. Bila memang sengaja dihapus: jalankan 'kawan validate', lalu mulai ulang "
+                    "bot; data dibaca lengkap saat bot mulai."),)
 
 
 class LiveKnowledge:
@@ -77,6 +99,11 @@ class LiveKnowledge:
                 return (Problem(path="", line=0, entry="", field="",
                                 message=f"data tidak bisa dibaca ({type(exc).__name__}: {exc}).",
                                 fix="jalankan 'kawan validate' untuk melihat masalahnya."),)
+            refused = lost_danger(self._engine, engine)
+            if refused:
+                self.signature = signature
+                logger.warning("Muat ulang ditolak: frasa tanda bahaya berkurang.")
+                return refused
             self._engine = engine
             self.signature = signature
             logger.info("Pengetahuan dimuat ulang: %d topik.", len(engine.kb.topics))
