@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from bot.content.markup import to_plain
+from bot.core.bounds import MAX_INPUT, bound
 from bot.core.conversation import Engine, Reply
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -98,3 +99,24 @@ def test_close_call_offers_choices(engine: Engine) -> None:
     topics = [b.action for row in reply.buttons for b in row if b.action.startswith("topic:")]
     assert 2 <= len(topics) <= 3 and topics[0] == f"topic:{reply.topic}"
     assert reply.alternatives and reply.topic not in reply.alternatives
+
+
+def test_danger_at_the_end_of_a_long_message_is_read(engine: Engine) -> None:
+    """A 2,144-character story ending in danger got "Maksud Anda:" when only the first 2,000 were read."""
+    story = ("saya dulu kerja di kebun dan rumah makan, gaji kecil tapi cukup untuk keluarga di kampung. " * 22)
+    text = story + "sekarang saya dikurung di rumah majikan, dipukul, tolong saya"
+    assert len(text) > 2000
+    assert engine.respond(text).emergency
+
+
+def test_danger_at_the_end_of_a_100000_character_message_is_read(engine: Engine) -> None:
+    text = "cerita panjang tentang kerja di kebun. " * 2600 + "tolong saya dikurung majikan"
+    assert len(text) > 100_000
+    assert engine.respond(text).emergency
+
+
+def test_bound_keeps_the_start_and_the_end() -> None:
+    text = "awal " + "x" * 10_000 + " akhir"
+    bounded = bound(text)
+    assert len(bounded) == MAX_INPUT and bounded.startswith("awal ") and bounded.endswith(" akhir")
+    assert bound("pendek") == "pendek"

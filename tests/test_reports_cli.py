@@ -219,3 +219,20 @@ def test_unanswered_on_an_empty_window(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0
     assert out.startswith(f"Tidak ada pertanyaan yang belum terjawab pada {dmy(today)} s.d. {dmy(today)} (UTC).\n")
     assert yaml.safe_load(draft.read_text(encoding="utf-8"))["nlu"] == [{"intent": "perlu_dipilah", "examples": ""}]
+
+
+def test_backup_copies_the_live_database_privately(capsys: pytest.CaptureFixture[str], seeded: Path,
+                                                   tmp_path: Path) -> None:
+    import sqlite3
+    import stat
+
+    target = tmp_path / "cadangan.sqlite3"
+    with EventStore.open(seeded, secret=SECRET):  # the bot holds the database open meanwhile
+        code, out, err = kawan(capsys, "backup", str(target))
+    assert (code, err) == (0, "") and out.startswith(f"Cadangan tersimpan: {target}")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with sqlite3.connect(seeded) as original, sqlite3.connect(target) as copy:
+        query = "SELECT day, kind, user_hash, topic, text FROM events ORDER BY id"
+        assert copy.execute(query).fetchall() == original.execute(query).fetchall() != []
+    code, _, err = kawan(capsys, "backup", str(target))
+    assert code == 1 and "sudah ada" in err

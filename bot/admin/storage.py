@@ -256,6 +256,32 @@ class EventStore:
         store._identity = _identity(path)
         return store
 
+    def backup(self, target: Path) -> int:
+        """Copy the live database with SQLite's online backup (consistent while the bot writes); returns pages."""
+        target = Path(target)
+        if target.exists():
+            raise StorageError(f"{target} sudah ada; pilih nama berkas lain agar cadangan lama tidak tertimpa.")
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except OSError as exc:
+            raise StorageError(f"{target} tidak bisa ditulis: {exc.strerror or exc}") from exc
+        copied = 0
+
+        def progress(status: int, remaining: int, total: int) -> None:
+            nonlocal copied
+            copied = total
+
+        destination = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self._db.backup(destination, pages=256, progress=progress)
+        except sqlite3.Error as exc:
+            destination.close()
+            target.unlink(missing_ok=True)
+            raise StorageError(f"cadangan ke {target} gagal: {exc}") from exc
+        destination.close()
+        return copied
+
     def healthy(self) -> bool:
         """False when the database file was deleted or replaced under the running bot."""
         return _identity(self.path) == self._identity

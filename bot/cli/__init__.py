@@ -36,8 +36,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 # One module per sub-command under bot/cli/, each with register(commands); listed in help order.
-COMMANDS = ("run", "chat", "ask", "validate", "eval", "actions", "export-rasa", "stats", "unanswered", "qr", "poster",
-            "cek-pt", "cek-tawaran", "p3mi")
+COMMANDS = ("run", "chat", "ask", "validate", "eval", "actions", "export-rasa", "stats", "unanswered", "backup", "qr",
+            "poster", "cek-pt", "cek-tawaran", "p3mi")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from bot.content.knowledge import EMERGENCY_TOPIC, KnowledgeBase, Topic
 from bot.content.training import OUT_OF_SCOPE
 from bot.content.validate import Bundle, load_bundle
 from bot.core import texts
+from bot.core.bounds import bound
 from bot.core.danger import DangerDetector
 from bot.core.matcher import Match, Matcher
 from bot.core.normalize import Normalizer
@@ -141,7 +142,7 @@ class Engine:
     # Free text --------------------------------------------------------------------------------
     def respond(self, text: str) -> Reply:
         """Answer free text: a topic id or a menu word directly, else by matching the words."""
-        text = text if isinstance(text, str) else ""
+        text = bound(text) if isinstance(text, str) else ""
         stripped = text.strip()
         if stripped in self.kb.topics:
             return self.answer(stripped)

@@ -48,8 +48,9 @@ PRIVACY = (
     "- kode samaran pengganti id Telegram (id diacak dengan kunci rahasia dan tidak bisa dikembalikan), "
     "supaya kami tahu berapa orang yang memakai bot;\n"
     "- kode tautan relawan (dari /bagikan), untuk menghitung berapa orang datang lewat tautan itu;\n"
-    "- pertanyaan yang belum bisa dijawab dengan baik (atau dinilai 👎), setelah nomor HP, e-mail, NIK, "
-    "nomor paspor, angka panjang lain dan alamat web dihapus, supaya admin bisa menambah jawaban.\n\n"
+    "- pertanyaan yang belum bisa dijawab dengan baik (atau dinilai 👎), setelah nama, alamat, tanggal lahir, "
+    "nomor HP, e-mail, NIK, nomor paspor, angka panjang lain dan alamat web dihapus, supaya admin bisa menambah "
+    "jawaban.\n\n"
     "Semua catatan dihapus otomatis setelah *{days} hari*.\n"
     "Bot ini dibuat relawan, bukan layanan pemerintah. Jangan kirim data pribadi lewat bot ini."
 )
