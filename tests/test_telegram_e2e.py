@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -207,6 +208,32 @@ def test_share_link_and_qr_code(running: RunningBot) -> None:
     assert photo.method == "sendPhoto" and photo.files["photo"] > 100
 
 
+@pytest.mark.slow
+def test_a_100000_character_message_does_not_delay_another_persons_emergency(running: RunningBot) -> None:
+    since = running.emulator.mark()
+    running.emulator.say(7001, "cerita panjang tentang kerja di kebun 0812 3456 " * 2100)
+    sent = running.emulator.say(7002, "tolong saya dikurung majikan")
+    pushed = running.emulator.pushed_at[sent]
+    running.emulator.wait_for(lambda calls: bool(running.emulator.replies(7002, since)), REPLY_TIMEOUT)
+    first = running.emulator.replies(7002, since)[0]
+    assert "110" in plain(first.text)
+    delay = first.at - pushed
+    assert delay < 1.0, f"{delay:.2f} s"
+    running.emulator.wait_for(lambda calls: bool(running.emulator.replies(7001, since)), REPLY_TIMEOUT)
+
+
+def test_darurat_for_another_bot_in_a_private_chat_is_answered(running: RunningBot) -> None:
+    (reply,) = running.converse(7003, "/darurat@BotLain")
+    assert "110" in plain(reply.text)
+
+
+def test_start_up_sets_the_description_and_short_description(running: RunningBot) -> None:
+    calls = running.emulator.calls
+    assert [c.params["description"] for c in calls if c.method == "setMyDescription"] == [tt.DESCRIPTION]
+    assert [c.params["short_description"] for c in calls if c.method == "setMyShortDescription"] == \
+        [tt.SHORT_DESCRIPTION]
+
+
 def test_sigterm_stops_cleanly_and_nothing_private_was_kept(running: RunningBot) -> None:
     assert running.emulator.rejected == []  # Telegram's rules (HTML, length, button data) were never broken
     started = time.monotonic()
@@ -271,3 +298,103 @@ def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None
     finally:
         stop(process)
         emulator.stop()
+
+
+# Hardening (issue 10) -------------------------------------------------------------------------------
+# What an adversarial tester typed; none of the private parts may reach the database, its WAL or the log.
+PRIVATE_MESSAGES = [
+    "nama saya Maria Goreti Nahak, resep kue lapis bagaimana",
+    "alamat saya Jl. Timor Raya No. 12, Desa Oelnasi RT 005/RW 002, resep kue lapis",
+    "saya lahir 12 Mei 1999, resep kue lapis legit",
+    "resep kue hub 0812/3456/7896 atau 0812_3456_7803",
+    "resep kue hub 0812  3456  7811 atau 0812\u00a03456\u00a07822",
+    "resep kue hub 0812\n3456\n7833",
+    "resep kue paspor AB123456 email maria.nahak @ gmail . com",
+]
+PRIVATE_PARTS = ["Maria", "Goreti", "Nahak", "Timor Raya", "Oelnasi", "12 Mei 1999", "7896", "7803", "7811",
+                 "7822", "7833", "AB123456", "nahak", "gmail"]
+
+
+def on_disk(db: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+def test_private_details_reach_neither_the_database_nor_the_wal_nor_the_log(tmp_path: Path) -> None:
+    emulator = BotApiEmulator().start()
+    process, log = start_bot(emulator, tmp_path)
+    db = tmp_path / "kawan.sqlite3"
+    try:
+        emulator.wait_for(lambda calls: any(c.method == "deleteWebhook" for c in calls), START_TIMEOUT)
+        for user, text in enumerate(PRIVATE_MESSAGES, start=6001):
+            since = emulator.mark()
+            emulator.say(user, text)
+            emulator.wait_for(lambda calls, user=user, since=since: bool(emulator.replies(user, since)),
+                              REPLY_TIMEOUT)
+        # The WAL is checked while the bot still runs, before any checkpoint folds it into the database.
+        while_running = on_disk(db)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        stop(process)
+        emulator.stop()
+    stored = while_running + on_disk(db)
+    text = log.read_text(encoding="utf-8")
+    for part in PRIVATE_PARTS:
+        assert part.encode() not in stored, part
+        assert part not in text, part
+    with sqlite3.connect(db) as connection:
+        kept = [row[0] for row in connection.execute("SELECT text FROM events WHERE text IS NOT NULL")]
+    assert any("[nama]" in t for t in kept) and any("[nomor]" in t for t in kept)  # masked, not just dropped
+    assert all(os.stat(p).st_mode & 0o077 == 0 for p in db.parent.glob(db.name + "*"))
+
+
+def raw_post(port: int, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("POST", path)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        if body:
+            connection.send(body)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_webhook_checks_secret_and_size_before_the_body_logs_no_update_and_has_a_health_check(
+        tmp_path: Path) -> None:
+    emulator = BotApiEmulator().start()
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/kawan-hook"
+    process, log = start_bot(emulator, tmp_path, KAWAN_WEBHOOK_URL=hook, KAWAN_WEBHOOK_LISTEN="127.0.0.1",
+                             KAWAN_WEBHOOK_PORT=str(port), KAWAN_WEBHOOK_SECRET="rahasia-webhook")
+    json_headers = {"Content-Type": "application/json"}
+    try:
+        emulator.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), START_TIMEOUT)
+        wait_until(lambda: post(hook, {}, "salah") == 403, START_TIMEOUT)
+        # 90 MB announced, nothing sent: the answer comes from the headers alone.
+        huge = {**json_headers, "Content-Length": str(90 * 1024 * 1024)}
+        assert raw_post(port, "/kawan-hook", {**huge, "X-Telegram-Bot-Api-Secret-Token": "salah"})[0] == 403
+        assert raw_post(port, "/kawan-hook", {**huge, "X-Telegram-Bot-Api-Secret-Token": "rahasia-webhook"})[0] == 413
+        # An update PTB cannot parse (a bad date): refused, and its content never logged.
+        bad = tp.message_update("nama saya Maria Goreti Nahak 0812/3456/7896", 502)
+        bad["message"]["date"] = "kemarin"
+        assert post(hook, bad, "rahasia-webhook") == 400
+        status, body = 0, b""
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            status, body = response.status, response.read()
+        assert status == 200 and json.loads(body)["status"] == "ok" and json.loads(body)["topics"] > 0
+        assert post(hook, tp.message_update("/start", 503), "rahasia-webhook") == 200
+        emulator.wait_for(lambda calls: bool(emulator.replies(503)), REPLY_TIMEOUT)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        stop(process)
+        emulator.stop()
+    text = log.read_text(encoding="utf-8")
+    for part in ("Maria", "Nahak", "7896", "kemarin"):
+        assert part not in text
+    assert "tidak bisa dibaca" in text
