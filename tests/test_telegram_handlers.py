@@ -497,3 +497,30 @@ def test_the_file_watcher_reloads_by_itself_and_tells_the_admins(
 
 def _original(name: str) -> str:
     return (Path(__file__).resolve().parent.parent / "knowledge" / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("data", [
+    "fb:up:[klik di sini](https://evil.example/a)",
+    "fb:down:<a href='https://evil.example'>x</a>",
+    "fb:up:topik_yang_tidak_ada",
+    "fb:sideways:ltsa",
+])
+def test_forged_vote_data_is_never_stored(bot: OfflineBot, store: StoreThread, data: str) -> None:
+    calls = press(bot, data)
+    assert calls[0].method == "answerCallbackQuery"  # the spinner still stops
+    report = stats(store)
+    assert report.count("feedback_up") == report.count("feedback_down") == 0
+    assert report.feedback == ()
+
+
+def test_an_admin_notice_about_12000_problems_is_one_summary(engine: Engine) -> None:
+    from bot.problems import Problem
+    from bot.telegram.handlers import reload_report
+
+    problems = [Problem("intents/banjir.yml", n, "", "", f"masalah {n}.", "perbaiki.") for n in range(1, 12_001)]
+    live = type("Live", (), {"engine": engine})()
+    messages = reload_report(problems, live, auto=True)
+    assert len(messages) <= 3
+    text = "\n".join(plain(m.html) for m in messages)
+    assert "12000 galat" in text and "masalah 1." in text and "masalah 11." not in text
+    assert "11990 masalah lain" in text and "kawan validate" in text

@@ -172,11 +172,15 @@ class StoreThread:
             if not self._connect():
                 return
             self._tell(REOPENED.format(path=self.path))
+        try:
+            self._store.vocabulary = self._vocabulary_source()
+        except Exception:  # masking still hides every capitalised word it cannot place
+            logger.exception("Kosakata untuk penyamaran tidak tersedia.")
+            self._store.vocabulary = frozenset()
         written = 0
         while self._pending:
             kind, fields = self._pending[0]
             try:
-                self._store.vocabulary = self._vocabulary_source()
                 self._store.record(kind, **fields)
             except (ValueError, TypeError):
                 logger.error("Peristiwa %r ditolak dan dibuang.", kind)

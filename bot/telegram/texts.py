@@ -94,5 +94,5 @@ AUTO_RELOAD_FAILED = (
 )
 STATS_UNAVAILABLE = "Statistik belum bisa dibuat: {reason}"
 # At most this many problems are listed in an admin notice; `kawan validate` shows them all.
-NOTICE_PROBLEMS = 5
+NOTICE_PROBLEMS = 10
 PROBLEMS_MORE = "… dan {more} masalah lain ({files} berkas). Jalankan `kawan validate` untuk daftar lengkap."
