@@ -517,7 +517,8 @@ def test_an_admin_notice_about_12000_problems_is_one_summary(engine: Engine) -> 
     from bot.problems import Problem
     from bot.telegram.handlers import reload_report
 
-    problems = [Problem("intents/banjir.yml", n, "", "", f"masalah {n}.", "perbaiki.") for n in range(1, 12_001)]
+    problems = [Problem(path="intents/banjir.yml", line=n, entry="", field="", message=f"masalah {n}.", fix="perbaiki.")
+                for n in range(1, 12_001)]
     live = type("Live", (), {"engine": engine})()
     messages = reload_report(problems, live, auto=True)
     assert len(messages) <= 3
