@@ -16,8 +16,8 @@ from tests.conftest import ROOT
 FALLBACK_TEXT = (
     "Maaf, saya belum mengerti pertanyaan itu. 🙏\nCoba tulis dengan kata lain, atau pilih topik di menu.\n\n"
     "Untuk bicara dengan petugas resmi: KP2MI 0800-1000 (gratis dari Indonesia), +62 21 2924 4800 (dari luar negeri), "
-    "WhatsApp 0811-8080-141, atau Disnakertrans kabupaten/kota Anda.\nDalam bahaya? Polisi 110 · SAPA 129 "
-    "(WA 08111-129-129)."
+    "WhatsApp 0811-8080-141, atau Disnakertrans kabupaten/kota Anda.\nDalam bahaya? Di Malaysia 999 · di Indonesia "
+    "Polisi 110, SAPA 129 (WA 08111-129-129) · luar negeri: hotline Kemlu +62 812 9007 0027."
 )
 
 
@@ -67,7 +67,7 @@ def test_ask_json_stdin_one_line_per_input_line(monkeypatch, capsys) -> None:
 def test_validate_clean_data(capsys) -> None:
     code, out, _ = kawan(capsys, "validate")
     assert code == 0
-    assert out.splitlines()[-1].startswith("Data baik: 29 topik, ")
+    assert out.splitlines()[-1].startswith("Data baik: 34 topik, ")
 
 
 def test_validate_broken_data_exit_1_with_every_problem(capsys, data_copy) -> None:

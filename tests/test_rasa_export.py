@@ -48,7 +48,8 @@ def test_domain_lists_every_topic_intent_and_both_actions(project: dict, bundle:
     domain = project["domain.yml"]
     assert set(domain) <= DOMAIN_KEYS
     assert domain["version"] == "3.1"  # a string: unquoted 3.1 would be a float and Rasa rejects it
-    assert set(domain["intents"]) == set(bundle.knowledge.topics) | {"out_of_scope"}
+    topics = {t.id for t in bundle.knowledge.topics.values() if not t.card}
+    assert set(domain["intents"]) == topics | {"out_of_scope"}
     assert len(domain["intents"]) == len(set(domain["intents"]))
     assert domain["actions"] == ["action_jawab", "action_darurat"]
     assert domain["session_config"] == {"session_expiration_time": 60, "carry_over_slots_to_new_session": True}
@@ -80,6 +81,7 @@ def test_nlu_round_trips_through_the_rasa_nlu_reader(tmp_path: Path, bundle: Bun
         sorted({(e.intent, e.text) for e in again.examples})
     assert dict(again.lexicon) == dict(original.lexicon)
     assert again.danger_phrases == original.danger_phrases
+    assert again.signals == original.signals
 
 
 def test_nlu_items_are_rasa_items_with_example_blocks(project: dict) -> None:
@@ -94,7 +96,8 @@ def test_nlu_items_are_rasa_items_with_example_blocks(project: dict) -> None:
         assert len(lines) == len(set(lines)), f"contoh ganda di {item[kind]}"
         kinds.setdefault(kind, []).append(item[kind])
     assert len(kinds["intent"]) == len(set(kinds["intent"]))
-    assert kinds["lookup"] == ["sinyal_darurat"]
+    assert all(k.startswith(("sinyal_darurat.", "kelas.")) for k in kinds["lookup"])
+    assert any(k.startswith("sinyal_darurat.bunuh_diri.") for k in kinds["lookup"])
     assert "tidak" in kinds["synonym"]
 
 

@@ -525,3 +525,28 @@ def test_an_admin_notice_about_12000_problems_is_one_summary(engine: Engine) -> 
     text = "\n".join(plain(m.html) for m in messages)
     assert "12000 galat" in text and "masalah 1." in text and "masalah 11." not in text
     assert "11990 masalah lain" in text and "kawan validate" in text
+
+
+# The emergency path ----------------------------------------------------------------------------
+def test_danger_without_a_place_asks_where_and_each_button_opens_its_card(bot: OfflineBot, store: StoreThread) -> None:
+    calls = bot.send(tp.message_update("majikan pukul saya tiap malam", USER))
+    first = plain(sent_texts(calls)[0])
+    assert "999" in first and "110" in first
+    shown = [data for _, data in last_buttons(calls)]
+    assert {"darurat:luar_negeri", "darurat:indonesia", "darurat:keluarga"} <= set(shown)
+    pressed = bot.send(tp.callback_update("darurat:luar_negeri", USER))
+    assert "999" in plain(sent_texts(pressed)[0]) and "Safe Travel" in plain(sent_texts(pressed)[0])
+    report = stats(store)
+    assert report.count("emergency") == 2
+    assert report.signals == (("kekerasan.pelaku_memukul", 1),)
+
+
+def test_thumbs_down_on_an_emergency_keeps_the_masked_question(bot: OfflineBot, store: StoreThread) -> None:
+    question = "saya di johor disekap agen, wa saya 0812-3456-7890"
+    answer = only_messages(bot.send(tp.message_update(question, USER)))[-1]
+    vote = next(data for _, data in buttons(answer) if data.startswith("fb:down:"))
+    shown = tp.bot_message(answer.params["text"], USER, answer.result["message_id"], answer.params["reply_markup"])
+    bot.send(tp.callback_update(vote, USER, on_message=shown))
+    stats(store)
+    (kept,) = [q for q in store.store.unanswered(days=1) if q.kind == "feedback_down"]
+    assert "disekap" in kept.text and "3456" not in kept.text

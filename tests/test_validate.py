@@ -52,7 +52,7 @@ CASES = [
      "Cara memperbaiki: hapus atau ganti nama salah satunya."),
     ("unknown_field", TOPIC.replace("    related:", "    tautan: x\n    related:"), INTENT,
      "knowledge/uji.yaml:9: [uji_topik] kolom 'tautan': GALAT: kolom ini tidak dikenal. Cara memperbaiki: periksa "
-     "ejaannya; kolom yang boleh: id, group, title, answer, related, sources, checked, emergency."),
+     "ejaannya; kolom yang boleh: id, group, title, answer, related, sources, checked, emergency, card."),
     ("missing_field", TOPIC.replace('    checked: "2026-11-01"\n', ""), INTENT,
      "knowledge/uji.yaml:2: [uji_topik] kolom 'checked': GALAT: kolom wajib ini tidak ada. Cara memperbaiki: tambahkan "
      "'checked: ...' di entri ini."),

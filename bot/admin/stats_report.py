@@ -45,6 +45,9 @@ def format_stats(stats: Stats, days: int) -> str:
     if stats.topics:
         lines += ["", "*Topik teratas*"]
         lines += [f"{rank}. {topic}: {count}" for rank, (topic, count) in enumerate(stats.topics[:TOP_TOPICS], 1)]
+    if stats.signals:
+        lines += ["", "*Sinyal darurat yang paling sering* (id sinyal, tanpa isi pesan)"]
+        lines += [f"- {signal}: {count}" for signal, count in stats.signals[:TOP_TOPICS]]
     if stats.feedback:
         lines += ["", "*Umpan balik per topik*"]
         lines += [f"- {f.topic}: {f.up} 👍, {f.down} 👎" for f in stats.feedback]

@@ -92,6 +92,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX cases_status ON cases (status)",
     ),
+    # The danger signal id behind an emergency reply (e.g. "kurungan.dikunci"); never the message.
+    ("ALTER TABLE events ADD COLUMN signal TEXT",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -127,6 +129,7 @@ class Stats:
     topics: tuple[tuple[str, int], ...]
     feedback: tuple[TopicFeedback, ...]
     referrals: tuple[tuple[str, int], ...]
+    signals: tuple[tuple[str, int], ...] = ()
 
     def count(self, kind: str) -> int:
         return self.kinds.get(kind, 0)
@@ -304,7 +307,7 @@ class EventStore:
 
     def record(self, kind: str, user_id: int | None = None, topic: str | None = None,
                confidence: float | None = None, text: str | None = None, ref: str | None = None,
-               at: datetime | None = None, unsure: bool = False) -> None:
+               at: datetime | None = None, unsure: bool = False, signal: str | None = None) -> None:
         """Store one event; text is kept (masked) only for questions the bot could not answer well.
 
         `unsure` marks an answer the engine was not confident of; the engine, not storage, decides that.
@@ -324,10 +327,11 @@ class EventStore:
             float(confidence) if confidence is not None else None,
             kept,
             ref if ref and CODE_PATTERN.match(ref) else None,
+            signal[:MAX_FIELD] if signal and kind == "emergency" else None,
         )
         with self._lock:
-            self._db.execute("INSERT INTO events (day, time, kind, user_hash, topic, confidence, text, ref) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            self._db.execute("INSERT INTO events (day, time, kind, user_hash, topic, confidence, text, ref, signal) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
 
     def purge(self, now: datetime | None = None) -> int:
         """Delete events older than retention_days; returns how many were deleted."""
@@ -381,6 +385,9 @@ class EventStore:
         referrals = self._rows(
             "SELECT ref, COUNT(DISTINCT COALESCE(user_hash, id)) FROM events "
             f"WHERE {where} AND kind = 'referral' AND ref IS NOT NULL GROUP BY ref ORDER BY 2 DESC, ref", span)
+        signals = self._rows(
+            f"SELECT signal, COUNT(*) FROM events WHERE {where} AND kind = 'emergency' AND signal IS NOT NULL "
+            "GROUP BY signal ORDER BY COUNT(*) DESC, signal", span)
         return Stats(
             first=first, last=last, kinds=kinds, users=users,
             days=tuple(DayCount(day=date.fromisoformat(d), messages=m, answered=a, fallback=f)
@@ -388,6 +395,7 @@ class EventStore:
             topics=tuple((t, n) for t, n in topics),
             feedback=tuple(TopicFeedback(topic=t, up=up, down=down) for t, up, down in feedback),
             referrals=tuple((r, n) for r, n in referrals),
+            signals=tuple((g, n) for g, n in signals),
         )
 
     def unanswered(self, days: int = 30, now: datetime | None = None) -> list[StoredQuestion]:

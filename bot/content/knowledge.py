@@ -32,7 +32,7 @@ MAX_TITLE = 30
 MAX_ANSWER = 1500
 TOPIC_FIELDS: dict[str, type] = {
     "id": str, "group": str, "title": str, "answer": str, "related": list,
-    "sources": list, "checked": date, "emergency": bool,
+    "sources": list, "checked": date, "emergency": bool, "card": bool,
 }
 TOPIC_REQUIRED = {"id", "group", "title", "answer", "related", "sources", "checked"}
 GROUP_FIELDS: dict[str, type] = {"id": str, "title": str}
@@ -57,6 +57,7 @@ class Topic:
     sources: tuple[Source, ...]
     checked: date
     emergency: bool = False
+    card: bool = False  # reached only by the emergency path: no example questions, not in the menu
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -183,7 +184,7 @@ def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
         return None, problems
     topic = Topic(id=item["id"], group=item["group"], title=item["title"].strip(), answer=item["answer"].strip(),
                   related=tuple(item.get("related") or ()), sources=sources, checked=checked or today,
-                  emergency=bool(item.get("emergency", False)))
+                  emergency=bool(item.get("emergency", False)), card=bool(item.get("card", False)))
     return topic, problems
 
 
@@ -261,7 +262,8 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
     problems += _missing_required(directory, found.topics, problems)
     if any(p.is_error for p in problems):
         return None, problems
-    ordered = tuple(Group(id=gid, title=title, topics=tuple(t.id for t in found.topics.values() if t.group == gid))
+    ordered = tuple(Group(id=gid, title=title, topics=tuple(t.id for t in found.topics.values()
+                                                                  if t.group == gid and not t.card))
                     for gid, title in groups)
     return KnowledgeBase(groups=ordered, topics=found.topics), problems
 

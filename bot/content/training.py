@@ -9,12 +9,22 @@ from pathlib import Path
 
 from bot.content.knowledge import data_files
 from bot.content.schema import Where, yaml_problems
+from bot.content.signals import (
+    CLASS_PREFIX,
+    EMPTY,
+    REQUIRED_CLASSES,
+    SIGNAL_PREFIX,
+    Signal,
+    SignalSet,
+    parse_signal,
+    undefined_classes,
+)
 from bot.content.yaml_source import LineDict, LineList, load_yaml_file
 from bot.core.normalize import Phrase, phrase
 from bot.problems import Problem
 
 OUT_OF_SCOPE = "out_of_scope"
-DANGER_LOOKUP = "sinyal_darurat"
+DANGER_LOOKUP = SIGNAL_PREFIX
 MIN_EXAMPLES = 25
 # Without these the bot silently stops recognising slang and danger: they must exist and be readable.
 REQUIRED_FILES = {
@@ -40,7 +50,12 @@ class TrainingData:
 
     examples: tuple[Example, ...]
     lexicon: Mapping[Phrase, Phrase]
-    danger_phrases: tuple[str, ...]
+    signals: SignalSet = EMPTY
+
+    @property
+    def danger_phrases(self) -> tuple[str, ...]:
+        """Every danger pattern as written, in file order (what Rasa gets as lookup entries)."""
+        return tuple(text for s in self.signals.signals for text in s.texts)
 
     def intents(self) -> list[str]:
         return sorted({e.intent for e in self.examples})
@@ -91,11 +106,12 @@ def read_training(directory: Path, required: Mapping[str, str] | None = None) ->
                 path=f"{directory.name}/{name}", line=0, entry="", field="", message=f"berkas wajib ({what}) tidak ada.",
                 fix="kembalikan berkas ini (lihat riwayat git atau salinan cadangan); tanpa berkas ini bot tidak "
                     "mengenali tanda bahaya atau logat."))
-    if required and not found.danger and not any(p.path.endswith("sinyal_darurat.yml") for p in found.problems):
+    if required and not found.signals and not any(p.path.endswith("sinyal_darurat.yml") for p in found.problems):
         found.problems.append(Problem(
             path=f"{directory.name}/sinyal_darurat.yml", line=0, entry=DANGER_LOOKUP, field="examples",
             message="tidak ada satu pun frasa tanda bahaya.",
             fix=f"tulis '- lookup: {DANGER_LOOKUP}' dengan frasa tanda bahaya di berkas ini."))
+    found.problems += _check_signals(found.signals, found.classes)
     if any(p.is_error for p in found.problems):
         return None, found.problems
     return found.data(), found.problems
@@ -109,10 +125,12 @@ class _Collected:
     examples: list[Example] = field(default_factory=list)
     lexicon: dict[Phrase, Phrase] = field(default_factory=dict)
     lexicon_where: dict[Phrase, str] = field(default_factory=dict)  # "file:line" of each lexicon key, for conflicts
-    danger: list[str] = field(default_factory=list)
+    classes: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
+    signals: list[tuple[Signal, str, int]] = field(default_factory=list)
 
     def data(self) -> TrainingData:
-        return TrainingData(examples=tuple(self.examples), lexicon=self.lexicon, danger_phrases=tuple(self.danger))
+        signals = SignalSet(self.classes, tuple(s for s, _, _ in self.signals))
+        return TrainingData(examples=tuple(self.examples), lexicon=self.lexicon, signals=signals)
 
 
 def _read_file(found: _Collected, path: Path, shown: str) -> None:
@@ -172,8 +190,38 @@ def _read_item(found: _Collected, shown: str, item: object, line: int) -> None:
         found.examples += [Example(text=text, intent=name, path=shown, line=n, intent_line=line) for text, n in lines]
     elif kind == "synonym":
         _add_synonyms(found, where, name, lines)
-    elif kind == "lookup" and name == DANGER_LOOKUP:
-        found.danger += [text for text, _ in lines]
+    elif kind == "lookup" and name.startswith(CLASS_PREFIX):
+        found.classes[name[len(CLASS_PREFIX):]] = tuple(p for p in (phrase(t) for t, _ in lines) if p)
+    elif kind == "lookup" and name.split(".")[0] == DANGER_LOOKUP:
+        signal, reasons = parse_signal(name, [t for t, _ in lines])
+        for reason in reasons:
+            found.problems.append(where.problem(line, "examples", f"{reason}.",
+                                                "lihat penjelasan pola di kepala berkas sinyal_darurat.yml."))
+        if signal is not None:
+            found.signals.append((signal, shown, line))
+
+
+def _check_signals(signals: list[tuple[Signal, str, int]], classes: Mapping[str, object]) -> list[Problem]:
+    """Unique ids, known classes, and the classes the detector reads when there are any signals."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for signal, shown, line in signals:
+        where = Where(path=shown, entry=signal.id)
+        if signal.id in seen:
+            problems.append(where.problem(line, "lookup", f"id sinyal '{signal.id}' sudah dipakai di {seen[signal.id]}.",
+                                          "setiap sinyal perlu id yang unik; ganti salah satunya."))
+        seen.setdefault(signal.id, f"{shown}:{line}")
+        for name in undefined_classes(signal, classes):
+            problems.append(where.problem(line, "examples", f"kelas kata '<{name}>' tidak ada.",
+                                          f"tambahkan '- lookup: {CLASS_PREFIX}{name}' atau perbaiki namanya."))
+    if signals:
+        shown = signals[0][1]
+        for name in REQUIRED_CLASSES:
+            if name not in classes:
+                problems.append(Problem(path=shown, line=0, entry=name, field="lookup",
+                                        message=f"kelas kata wajib '{CLASS_PREFIX}{name}' tidak ada.",
+                                        fix="detektor bahaya membaca kelas ini; tambahkan kembali."))
+    return problems
 
 
 def _add_synonyms(found: _Collected, where: Where, name: str, lines: list[tuple[str, int]]) -> None:

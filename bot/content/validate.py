@@ -45,8 +45,8 @@ def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -
                                     message=f"hanya {len(examples)} contoh pertanyaan (disarankan minimal {MIN_EXAMPLES}).",
                                     fix="tambahkan contoh yang beragam: bahasa sehari-hari, singkatan SMS, logat Kupang.",
                                     severity="peringatan"))
-    for topic_id in kb.topics:
-        if topic_id not in by_intent:
+    for topic_id, topic in kb.topics.items():
+        if topic_id not in by_intent and not topic.card:
             problems.append(Problem(path=intents_dir.name, line=0, entry=topic_id, field="intent",
                                     message=f"topik '{topic_id}' punya jawaban tetapi tidak punya contoh pertanyaan.",
                                     fix=f"tambahkan '- intent: {topic_id}' dengan contoh di salah satu berkas intents/."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -13,16 +12,17 @@ from bot.content.training import OUT_OF_SCOPE
 from bot.content.validate import Bundle, load_bundle
 from bot.core import texts
 from bot.core.bounds import bound
-from bot.core.danger import DangerDetector
-from bot.core.matcher import Match, Matcher
+from bot.core.danger import ABROAD, INDONESIA, Danger, DangerDetector
+from bot.core.matcher import Matcher
 from bot.core.normalize import Normalizer
 from bot.settings import Settings
 
 # Tuned by cross-validation on intents/ (benchmarks/tune.py); never on the held-out set.
 THRESHOLD = 0.14
-# Missing a person in danger costs far more than a needless emergency card, so the emergency topic
-# wins from a lower score than other topics (checked by cross-validation: few extra false alarms).
-EMERGENCY_FLOOR = 0.10
+# Emergency cards by where the person is (knowledge/darurat.yaml); the plain `darurat` card asks with buttons.
+CARD_ABROAD, CARD_INDONESIA, CARD_FAMILY = "darurat_luar_negeri", "darurat_indonesia", "darurat_keluarga"
+CARD_MINOR, CARD_SELF_HARM = "darurat_anak", "darurat_jiwa"
+PLACE_CARDS = {"luar_negeri": CARD_ABROAD, "indonesia": CARD_INDONESIA, "keluarga": CARD_FAMILY}
 # Top two scores closer than this, and the top not clearly confident: ask "Maksud Anda…?".
 CLOSE_MARGIN = 0.03
 CONFIDENT = 0.55
@@ -56,6 +56,7 @@ class Reply:
     alternatives: tuple[str, ...] = ()
     emergency: bool = False
     buttons: tuple[tuple[Button, ...], ...] = ()
+    signal: str | None = None  # the danger signal id behind an emergency reply (for statistics, never text)
 
     @property
     def unsure(self) -> bool:
@@ -73,7 +74,7 @@ class Engine:
         words = [t for e in training.examples for t in e.text.lower().split()]
         self.normalizer = Normalizer.build(training.lexicon, words)
         self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer)
-        self.danger = DangerDetector(training.danger_phrases, self.normalizer)
+        self.danger = DangerDetector(training.signals, self.normalizer)
         self.threshold = threshold
 
     @classmethod
@@ -135,6 +136,8 @@ class Engine:
             return self.group(value)
         if kind == "topic":
             return self.answer(value)
+        if kind == EMERGENCY_TOPIC and value in PLACE_CARDS:
+            return replace(self.answer(PLACE_CARDS[value]), kind="emergency", emergency=True)
         if action in self.kb.topics:
             return self.answer(action)
         return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
@@ -151,25 +154,20 @@ class Engine:
             return Reply(text=texts.EMPTY, kind="empty", buttons=self._menu_rows())
         if " ".join(tokens) in MENU_WORDS:
             return self.menu()
-        return self._reply_to_words(tokens)
+        return self._reply_to_words(text, tokens)
 
-    def _reply_to_words(self, tokens: tuple[str, ...]) -> Reply:
+    def _reply_to_words(self, text: str, tokens: tuple[str, ...]) -> Reply:
         """Emergency first, then answer, clarify or fall back."""
-        # Normalised once: the corrected words feed both the matcher and the danger check, because typos
-        # must not hide danger ("dikurng" -> "dikurung").
         corrected = [self.matcher.correct(t) for t in tokens]
         found = self.matcher.rank_tokens(corrected)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
-        if self._is_emergency(tokens, corrected, found):
-            return self._emergency(ranked, found.score if found.intent == EMERGENCY_TOPIC else 1.0)
+        # The detector reads the whole message itself (sentences and clauses, every one of them).
+        danger = self.danger.detect(text)
+        if danger is not None:
+            return self._emergency(ranked, danger)
         if found.intent in (None, OUT_OF_SCOPE) or found.score < self.threshold:
             return self._fallback(ranked)
         return self._answer_or_clarify(ranked)
-
-    def _is_emergency(self, tokens: Sequence[str], corrected: Sequence[str], found: Match) -> bool:
-        """A danger phrase in the words as typed or as corrected, or the emergency topic above its floor."""
-        danger = self.danger.find(tokens) is not None or self.danger.find(corrected) is not None
-        return danger or (found.intent == EMERGENCY_TOPIC and found.score >= EMERGENCY_FLOOR)
 
     def _answer_or_clarify(self, ranked: list[tuple[str, float]]) -> Reply:
         """The top topic; "Maksud Anda…?" instead when others score as close and the top is not confident."""
@@ -177,17 +175,37 @@ class Engine:
         close = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold)
         if close and score < CONFIDENT:
             rows = tuple((self.topic_button(t),) for t in (top, *close))
-            return Reply(text=texts.CLARIFY, kind="clarify", topic=top, confidence=score, alternatives=close,
+            # Danger among the choices: the numbers are on screen before anyone has to pick.
+            clarify = f"{texts.CLARIFY}\n\n{texts.EMERGENCY_LINE}" if EMERGENCY_TOPIC in (top, *close) else texts.CLARIFY
+            return Reply(text=clarify, kind="clarify", topic=top, confidence=score, alternatives=close,
                          emergency=False, buttons=rows + (MENU_ROW,))
         alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold)
         return self.answer(top, score, alternatives)
 
-    def _emergency(self, ranked: list[tuple[str, float]], confidence: float) -> Reply:
-        reply = self.answer(EMERGENCY_TOPIC, confidence)
-        others = tuple(t for t, s in ranked[:MAX_ALTERNATIVES] if t != EMERGENCY_TOPIC and s >= self.threshold)
-        if not others:
-            return replace(reply, kind="emergency", emergency=True)
-        rows = tuple((self.topic_button(t),) for t in others) + reply.buttons
+    def card(self, danger: Danger) -> str:
+        """The emergency card that fits the person: self-harm, a child, family at home, or where they are."""
+        if danger.self_harm:
+            return CARD_SELF_HARM
+        if danger.minor:
+            return CARD_MINOR
+        if danger.family:
+            return CARD_FAMILY
+        return {ABROAD: CARD_ABROAD, INDONESIA: CARD_INDONESIA}.get(danger.where or "", EMERGENCY_TOPIC)
+
+    def place_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        """"Where are you?" for a danger message that does not say: each opens the card that fits."""
+        return tuple((Button(label=label, action=f"{EMERGENCY_TOPIC}:{place}"),) for place, label in texts.PLACE_BUTTONS)
+
+    def _emergency(self, ranked: list[tuple[str, float]], danger: Danger) -> Reply:
+        card = self.card(danger)
+        reply = replace(self.answer(card if card in self.kb.topics else EMERGENCY_TOPIC), signal=danger.signal)
+        # Where the message does not say where the person is, ask first, right under the numbers.
+        places = self.place_buttons() if reply.topic == EMERGENCY_TOPIC else ()
+        others = tuple(t for t, s in ranked[:MAX_ALTERNATIVES]
+                       if not self.kb.topics[t].emergency and s >= self.threshold)
+        if not others or danger.self_harm:
+            return replace(reply, kind="emergency", emergency=True, buttons=places + reply.buttons)
+        rows = places + tuple((self.topic_button(t),) for t in others) + reply.buttons
         text = f"{reply.text}\n\n{texts.EMERGENCY_ALSO}"
         return replace(reply, text=text, kind="emergency", emergency=True, alternatives=others, buttons=rows)
 

@@ -1,36 +1,297 @@
-"""Emergency detection: phrases of immediate danger put the emergency answer first."""
+"""Emergency detection: how people describe danger, read clause by clause over the whole message."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from bot.content.signals import GAP_WIDTH, Element, Pattern, Signal, SignalSet
 from bot.core.normalize import Normalizer, stem
 
-# A danger phrase right after one of these is being denied or asked about in advance.
-NEGATORS = frozenset({"tidak", "belum", "bukan", "jangan"})
+ABROAD, INDONESIA = "abroad", "indonesia"
+# Sentences end at . ! ? and line breaks; the ending tells whether it was a question.
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+_CLAUSE_MARK = re.compile(r"[,;:()]")
+# Words that start a new clause: a negation before them does not reach past them.
+CONJUNCTIONS = frozenset({
+    "tapi", "tetapi", "namun", "dan", "karena", "krn", "sebab", "lalu", "terus", "kemudian", "sekarang", "padahal",
+    "ma", "but", "and", "because", "so", "now", "cuma", "hanya", "sedangkan", "sementara",
+})
+# How far back (in words, same clause) a negation reaches: "tidak pernah sekalipun dipukul".
+NEGATION_REACH = 4
+# Normaliser input is cut for latency; the detector reads every sentence, so it feeds pieces this long.
+PIECE_CHARS = 1500
+_PASSIVE = ("di", "ter", "ke", "ta", "ka")
+_ACTIVE = ("meng", "meny", "mem", "men", "me", "nge", "ng", "ny", "m", "n")
+_RESTORE = ("", "p", "t", "s", "k")
+_SUFFIXES = ("kan", "in", "i", "nya")
+_ENGLISH = ("ing", "ed", "es", "s", "d")
+_AGENT_MARKERS = frozenset({"dapa", "kena", "kana"})
+AKTIF, PASIF = "aktif", "pasif"
+
+
+@lru_cache(maxsize=65536)
+def forms(token: str) -> frozenset[tuple[str, str]]:
+    """Possible (root, voice) readings of a word: "dipukuli" -> ("pukul", pasif), "mukul" -> ("pukul", aktif)."""
+    out = {(token, AKTIF), (stem(token), AKTIF)}
+    for word in {token, stem(token)}:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                out.add((word[: -len(suffix)], AKTIF))
+        for suffix in _ENGLISH:
+            if word.isascii() and word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                out.add((word[: -len(suffix)], AKTIF))
+                out.add((word[: -len(suffix)], PASIF))
+        if word.endswith(("ed", "en")) or word in ("sold", "took", "taken"):
+            out.add((word, PASIF))
+    for root, _ in list(out):
+        for prefix in _PASSIVE:
+            rest = root[len(prefix):]
+            if root.startswith(prefix) and len(rest) >= 3:
+                out.add((rest, PASIF))
+                out.update((rest[: -len(s)], PASIF) for s in _SUFFIXES if rest.endswith(s) and len(rest) - len(s) >= 3)
+        for prefix in _ACTIVE:
+            rest = root[len(prefix):]
+            if root.startswith(prefix) and len(rest) >= 3:
+                out.update((letter + rest, AKTIF) for letter in _RESTORE)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def _deletions(word: str) -> frozenset[str]:
+    return frozenset(word[:i] + word[i + 1:] for i in range(len(word)))
+
+
+def _dropped_letter(token: str, word: str) -> bool:
+    """A typo that drops one letter ("kluar", "dipukl"); other edits turn real words into danger ("jarang")."""
+    return len(word) >= 5 and len(token) == len(word) - 1 and token in _deletions(word)
+
+
+@dataclass(frozen=True)
+class Danger:
+    """What the detector found: the signal that fired, and where and who the message is about."""
+
+    signal: str
+    category: str
+    where: str | None = None  # ABROAD, INDONESIA or None when the message does not say
+    family: bool = False  # someone at home reporting a relative
+    minor: bool = False
+    signals: tuple[str, ...] = ()
+
+    @property
+    def self_harm(self) -> bool:
+        return self.category == "bunuh_diri"
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    tokens: tuple[str, ...]
+    clause: tuple[int, ...]  # clause number of each token
+    question: bool
+
+
+@dataclass(frozen=True)
+class _Hit:
+    signal: Signal
+    sentence: int
+    start: int
 
 
 class DangerDetector:
-    """Finds admin-listed danger phrases in normalised tokens (raw or stemmed)."""
+    """Admin-written signals (intents/sinyal_darurat.yml) applied with negation, question and story context."""
 
-    def __init__(self, phrases: Iterable[str], normalizer: Normalizer) -> None:
-        self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for text in phrases:
-            tokens = normalizer.tokens(text)
+    def __init__(self, signals: SignalSet, normalizer: Normalizer) -> None:
+        self.signals = signals
+        self.normalizer = normalizer
+        # Entries are read like user text, so "kl" in a class means what "kl" in a message means.
+        self._classes = {name: tuple(dict.fromkeys(t for e in entries if (t := normalizer.tokens(" ".join(e)))))
+                         for name, entries in signals.classes.items()}
+        self._words = {name: frozenset(e[0] for e in entries if len(e) == 1) for name, entries in self._classes.items()}
+        self._signals = tuple(replace(signal, patterns=tuple(tuple(self._normal(e) for e in p) for p in signal.patterns))
+                              for signal in signals.signals)
+        verb_classes = {e.name for s in signals.signals for p in s.patterns for e in p if e.voice}
+        self._verbs = frozenset(w for name in verb_classes for w in self._words.get(name, ()))
+
+    def _normal(self, element: Element) -> Element:
+        if not element.words:
+            return element
+        words = [t[0] if (t := self.normalizer.tokens(w)) else w for w in element.words]
+        return replace(element, words=tuple(dict.fromkeys([*element.words, *words])))
+
+    # Reading the message ----------------------------------------------------------------------
+    def sentences(self, text: str) -> list[_Sentence]:
+        out = []
+        for match in _SENTENCE.finditer(text if isinstance(text, str) else ""):
+            body = match.group(0)
+            tokens: list[str] = []
+            clauses: list[int] = []
+            number = 0
+            for part in _CLAUSE_MARK.split(body):
+                for start in range(0, len(part), PIECE_CHARS):
+                    for token in self._merge(self.normalizer.tokens(part[start : start + PIECE_CHARS])):
+                        if token in CONJUNCTIONS or token in self._words.get("andai", ()):
+                            number += 1
+                        tokens.append(token)
+                        clauses.append(number)
+                number += 1
             if tokens:
-                self._by_first[tokens[0]].append(tokens)
-        for candidates in self._by_first.values():
-            candidates.sort(key=len, reverse=True)
+                out.append(_Sentence(tuple(tokens), tuple(clauses), "?" in body))
+        return out
 
-    def find(self, tokens: Sequence[str]) -> str | None:
-        """The first danger phrase in the message, or None."""
-        stems = [stem(t) for t in tokens]
-        for sequence in (list(tokens), stems):
-            for i, token in enumerate(sequence):
-                if i > 0 and sequence[i - 1] in NEGATORS and token not in NEGATORS:
+    def _merge(self, tokens: Sequence[str]) -> list[str]:
+        """"di sell", "dapa pukul", "kena tampar": one passive verb, as if written "disell"."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if (token in ("di", *_AGENT_MARKERS) and i + 1 < len(tokens)
+                    and any(r in self._verbs for r, _ in forms(tokens[i + 1]))):
+                out.append("di" + tokens[i + 1])
+                i += 2
+                continue
+            out.append(token)
+            i += 1
+        return out
+
+    # Matching ---------------------------------------------------------------------------------
+    def _typo(self, token: str, root: str, word: str) -> bool:
+        """A one-letter-short spelling of a signal word, for words that are not known words themselves."""
+        return token not in self.normalizer.vocabulary and _dropped_letter(root, word)
+
+    def _word_ok(self, token: str, words: Iterable[str]) -> bool:
+        return any(token == w or stem(token) == w or self._typo(token, token, w) for w in words)
+
+    def _class_ends(self, element: Element, tokens: Sequence[str], i: int) -> list[int]:
+        """Positions right after an entry of the class starting at i."""
+        ends = []
+        for entry in self._classes.get(element.name, ()):
+            if len(entry) == 1:
+                if i >= len(tokens):
                     continue
-                for candidate in self._by_first.get(token, ()):
-                    if tuple(sequence[i : i + len(candidate)]) == candidate:
-                        return " ".join(candidate)
+                token = tokens[i]
+                if i + 1 < len(tokens) and tokens[i + 1].isdigit() and token == entry[0]:
+                    continue  # "pukul 5": a time of day, not a blow
+                if any((root == entry[0] or self._typo(token, root, entry[0]))
+                       and (not element.voice or voice == element.voice) for root, voice in forms(token)):
+                    ends.append(i + 1)
+            elif tuple(tokens[i : i + len(entry)]) == entry and not element.voice:
+                ends.append(i + len(entry))
+        return ends
+
+    def _match(self, pattern: Pattern, k: int, sentence: _Sentence, i: int, used: tuple[int, ...]
+               ) -> tuple[int, ...] | None:
+        """Token positions the pattern's words took, when pattern[k:] matches from position i."""
+        if k == len(pattern):
+            return used
+        element, tokens = pattern[k], sentence.tokens
+        if element.kind == "gap":
+            for skip in range(GAP_WIDTH + 1):
+                if i + skip > len(tokens):
+                    break
+                found = self._match(pattern, k + 1, sentence, i + skip, used)
+                if found is not None:
+                    return found
+            return None
+        if element.kind == "start":
+            at_start = i == 0 or (i < len(tokens) and sentence.clause[i] != sentence.clause[i - 1])
+            return self._match(pattern, k + 1, sentence, i, used) if at_start else None
+        if element.kind == "not":
+            blocked = i < len(tokens) and self._word_ok(tokens[i], element.words)
+            return None if blocked else self._match(pattern, k + 1, sentence, i, used)
+        if element.kind == "end":
+            at_end = i >= len(tokens) or (i > 0 and sentence.clause[i] != sentence.clause[i - 1])
+            return self._match(pattern, k + 1, sentence, i, used) if at_end else None
+        if element.kind == "words":
+            if i < len(tokens) and self._word_ok(tokens[i], element.words):
+                return self._match(pattern, k + 1, sentence, i + 1, (*used, i))
+            return None
+        for end in self._class_ends(element, tokens, i):
+            found = self._match(pattern, k + 1, sentence, end, (*used, *range(i, end)))
+            if found is not None:
+                return found
         return None
+
+    def _phrase_at(self, name: str, tokens: Sequence[str]) -> list[int]:
+        """Start positions of any entry of a (context) class."""
+        hits = []
+        for i in range(len(tokens)):
+            for entry in self._classes.get(name, ()):
+                if tuple(tokens[i : i + len(entry)]) == entry:
+                    hits.append(i)
+                    break
+        return hits
+
+    def _suppressed(self, signal: Signal, sentence: _Sentence, used: tuple[int, ...], resolved: bool) -> bool:
+        tokens, clause = sentence.tokens, sentence.clause
+        start = used[0]
+        if signal.excepts and any(t in signal.excepts or stem(t) in signal.excepts for t in tokens):
+            return True
+        negators = self._words.get("penyangkal", frozenset())
+        span = range(max(0, start - NEGATION_REACH), used[-1])
+        scope = {clause[start], clause[used[-1]]}
+        if any(tokens[j] in negators and j not in used and clause[j] in scope for j in span):
+            return True
+        if signal.self_harm:
+            return False
+        before = tokens[: used[-1]]
+        if resolved and self._phrase_at("lampau", before):
+            return True
+        conditional = self._phrase_at("andai", before)
+        if conditional and (sentence.question or self._phrase_at("pengandaian", tokens)):
+            return True
+        if self._phrase_at("berita", tokens):
+            return True
+        return bool(self._phrase_at("konsep", tokens) and (sentence.question or len(tokens) <= 12))
+
+    def hits(self, sentences: Sequence[_Sentence]) -> list[_Hit]:
+        flat = [t for s in sentences for t in s.tokens]
+        resolved = bool(self._phrase_at("sudah_aman", flat))
+        joking = bool(self._phrase_at("canda", flat))
+        found: list[_Hit] = []
+        for number, sentence in enumerate(sentences):
+            for signal in self._signals:
+                if joking and not signal.self_harm:
+                    continue
+                for start in range(len(sentence.tokens)):
+                    used = next((u for p in signal.patterns
+                                 if (u := self._match(p, 0, sentence, start, ())) is not None and u), None)
+                    if used is not None and not self._suppressed(signal, sentence, used, resolved):
+                        found.append(_Hit(signal, number, start))
+                        break
+        return found
+
+    # Context ----------------------------------------------------------------------------------
+    def _where(self, sentences: Sequence[_Sentence]) -> str | None:
+        origin = self._words.get("asal", frozenset())
+        seen: dict[str, int] = {}
+        for sentence in sentences:
+            tokens = sentence.tokens
+            for place, name in ((ABROAD, "tempat_luar_negeri"), (INDONESIA, "tempat_indonesia")):
+                for i in self._phrase_at(name, tokens):
+                    if i > 0 and tokens[i - 1] in origin:
+                        continue  # "saya dari Atambua": where they come from, not where they are
+                    seen[place] = seen.get(place, 0) + (2 if i > 0 and tokens[i - 1] == "di" else 1)
+        if not seen:
+            return None
+        return max(seen, key=lambda p: (seen[p], p == ABROAD))
+
+    def detect(self, text: str) -> Danger | None:
+        """The danger in a message, or None; every sentence is read, the last one too."""
+        sentences = self.sentences(text)
+        found = self.hits(sentences)
+        if not found:
+            return None
+        chosen = next((h for h in found if h.signal.self_harm), found[0])
+        family = bool(self._phrase_at("kerabat", sentences[chosen.sentence].tokens) or
+                      self._phrase_at("kerabat", sentences[0].tokens))
+        minor = any(h.signal.category == "anak" for h in found)
+        ids = tuple(dict.fromkeys(h.signal.id for h in found))
+        return Danger(chosen.signal.id, chosen.signal.category, self._where(sentences), family, minor, ids)
+
+    def find(self, text: str) -> str | None:
+        """The id of the signal that fired, or None."""
+        danger = self.detect(text)
+        return danger.signal if danger else None
+

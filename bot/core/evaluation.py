@@ -70,5 +70,10 @@ def cross_validate(examples: Sequence[tuple[str, str]], train: Callable[[list[tu
 
 
 def engine_topic(reply_kind: str, topic: str | None) -> str | None:
-    """The topic a reply counts as, None for a fallback (same rule as the JSON output)."""
-    return None if reply_kind in ("fallback", "empty") else topic
+    """The topic a reply counts as, None for a fallback (same rule as the JSON output).
+
+    Every emergency card (darurat_luar_negeri, darurat_jiwa, ...) counts as the emergency topic.
+    """
+    if reply_kind in ("fallback", "empty"):
+        return None
+    return "darurat" if reply_kind == "emergency" else topic

@@ -106,7 +106,7 @@ class Matcher:
     top intent is answered when it is not out of scope and scores at least THRESHOLD (0.14), chosen by
     `python -m benchmarks.tune` as the highest threshold on the plateau of the mean of in-scope accuracy
     and out-of-scope rejection over 5 cross-validation folds of intents/ (never the held-out set); the
-    emergency topic needs only EMERGENCY_FLOOR, and close runners-up make it ask "Maksud Anda…?".
+    emergency cards come from the danger detector (bot/core/danger.py), and close runners-up make it ask "Maksud Anda…?".
     """
 
     def __init__(self, *, normalizer: Normalizer, idf: dict[str, float], intents: list[str],

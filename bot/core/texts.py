@@ -6,7 +6,10 @@ HUMAN_CHANNEL = (
     "Untuk bicara dengan petugas resmi: *KP2MI 0800-1000* (gratis dari Indonesia), "
     "+62 21 2924 4800 (dari luar negeri), WhatsApp 0811-8080-141, atau Disnakertrans kabupaten/kota Anda."
 )
-EMERGENCY_LINE = "Dalam bahaya? Polisi *110* · SAPA *129* (WA 08111-129-129)."
+EMERGENCY_LINE = ("Dalam bahaya? Di Malaysia *999* · di Indonesia Polisi *110*, SAPA *129* (WA 08111-129-129) · "
+                  "luar negeri: hotline Kemlu *+62 812 9007 0027*.")
+PLACE_BUTTONS = (("luar_negeri", "🌏 Saya di luar negeri"), ("indonesia", "🇮🇩 Saya di Indonesia"),
+                 ("keluarga", "👪 Saya keluarganya"))
 
 WELCOME = (
     "*Halo, selamat datang di Kawan Migran!* 👋\n"

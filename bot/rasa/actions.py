@@ -22,7 +22,7 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 # Button payloads that are not Rasa intents: the engine's own navigation, sent back as plain text.
-NAVIGATION = re.compile(r"menu|group:[a-z0-9_]+|topic:[a-z0-9_]+")
+NAVIGATION = re.compile(r"menu|group:[a-z0-9_]+|topic:[a-z0-9_]+|darurat:[a-z0-9_]+")
 
 
 @functools.cache

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.signals import CLASS_PREFIX, EXCEPT
 from bot.content.training import DANGER_LOOKUP, OUT_OF_SCOPE
 from bot.content.validate import Bundle
 
@@ -128,7 +129,7 @@ def _block(kind: str, name: str, examples: Iterable[str]) -> list[str]:
 
 def intents_of(bundle: Bundle) -> list[str]:
     """Topic intents in menu order, then out_of_scope: exactly the intents that have examples."""
-    trained = set(bundle.training.intents())
+    trained = set(bundle.training.intents())  # emergency cards have no examples, so they are no intents
     topics = [t for group in bundle.knowledge.groups for t in group.topics if t in trained]
     topics += sorted(t for t in trained if t not in topics and t != OUT_OF_SCOPE)
     return topics + ([OUT_OF_SCOPE] if OUT_OF_SCOPE in trained else [])
@@ -145,8 +146,14 @@ def nlu_yml(bundle: Bundle) -> str:
         by_target.setdefault(" ".join(target), []).append(" ".join(variant))
     for target in sorted(by_target):
         lines += _block("synonym", target, sorted(by_target[target]))
-    if training.danger_phrases:
-        lines += _block("lookup", DANGER_LOOKUP, training.danger_phrases)
+    # Danger signals travel as Rasa lookups: word classes ("kelas.*") and one lookup per signal, so the
+    # RegexFeaturizer sees the words and our reader gets the same signals back.
+    signals = training.signals
+    for name, entries in signals.classes.items():
+        lines += _block("lookup", f"{CLASS_PREFIX}{name}", (" ".join(e) for e in entries))
+    for signal in signals.signals:
+        extra = [f"{EXCEPT} {', '.join(sorted(signal.excepts))}"] if signal.excepts else []
+        lines += _block("lookup", f"{DANGER_LOOKUP}.{signal.id}", [*signal.texts, *extra])
     return "\n".join(lines) + "\n"
 
 

@@ -96,10 +96,12 @@ class BotState:
     def record_reply(self, reply: Reply, user: User | None, question: str | None = None) -> None:
         if reply.kind not in RECORDED_REPLIES:
             return
-        # The emergency answer reached by menu, deep link or /darurat counts as an emergency too.
-        kind = "emergency" if reply.topic == EMERGENCY_TOPIC else reply.kind
-        # The store keeps the question only where admins need it (fallbacks, low confidence), masked.
-        self.record(kind, user, topic=reply.topic, confidence=reply.confidence, text=question, unsure=reply.unsure)
+        # Every emergency card, reached by words, menu, deep link, a place button or /darurat, counts as one.
+        kind = "emergency" if reply.emergency or reply.topic == EMERGENCY_TOPIC else reply.kind
+        # The store keeps the question only where admins need it (fallbacks, low confidence), masked;
+        # for emergencies it keeps which signal fired (its id), never the words.
+        self.record(kind, user, topic=reply.topic, confidence=reply.confidence, text=question, unsure=reply.unsure,
+                    signal=reply.signal)
 
 
 def state(context: ContextTypes.DEFAULT_TYPE) -> BotState:

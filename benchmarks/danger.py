@@ -1,0 +1,119 @@
+"""Danger benchmark: recall and false alarms per style, old detector against new, on the frozen danger set.
+
+Usage: python -m benchmarks.danger
+Only aggregate numbers are printed; the items of split `test` are never shown (tune on `dev` only).
+"old" is the detector before issue 9: the phrase list in benchmarks/baseline/ with one-word-back negation,
+plus the engine rule that turned a weak `darurat` topic match (score >= 0.10) into an emergency.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+from bot.core.conversation import Engine
+from bot.core.normalize import Normalizer, stem
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SET = ROOT / "benchmarks" / "sets" / "danger.yml"
+OLD_PHRASES = ROOT / "benchmarks" / "baseline" / "sinyal_darurat_lama.yml"
+RESULTS = ROOT / "benchmarks" / "results" / "danger.json"
+OLD_NEGATORS = frozenset({"tidak", "belum", "bukan", "jangan"})
+OLD_EMERGENCY_FLOOR = 0.10
+Detect = Callable[[str], bool]
+
+
+class OldDetector:
+    """The phrase detector as it was: a phrase anywhere, unless the word right before it is a negation."""
+
+    def __init__(self, phrases: Sequence[str], normalizer: Normalizer) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for text in phrases:
+            tokens = normalizer.tokens(text)
+            if tokens:
+                self._by_first[tokens[0]].append(tokens)
+
+    def find(self, tokens: Sequence[str]) -> bool:
+        stems = [stem(t) for t in tokens]
+        for sequence in (list(tokens), stems):
+            for i, token in enumerate(sequence):
+                if i > 0 and sequence[i - 1] in OLD_NEGATORS and token not in OLD_NEGATORS:
+                    continue
+                for candidate in self._by_first.get(token, ()):
+                    if tuple(sequence[i : i + len(candidate)]) == candidate:
+                        return True
+        return False
+
+
+def old_detector(engine: Engine) -> Detect:
+    data = yaml.safe_load(OLD_PHRASES.read_text(encoding="utf-8"))
+    phrases = [line[2:].strip() for item in data["nlu"] for line in item["examples"].splitlines() if line.strip()]
+    old = OldDetector(phrases, engine.normalizer)
+
+    def detect(text: str) -> bool:
+        tokens = engine.normalizer.tokens(text)
+        corrected = [engine.matcher.correct(t) for t in tokens]
+        found = engine.matcher.rank_tokens(corrected)
+        return (old.find(tokens) or old.find(corrected)
+                or (found.intent == "darurat" and found.score >= OLD_EMERGENCY_FLOOR))
+    return detect
+
+
+def new_detector(engine: Engine) -> Detect:
+    return lambda text: engine.danger.detect(text) is not None
+
+
+def new_engine(engine: Engine) -> Detect:
+    """What a person sees: the emergency card (any variant), also when the topic matcher chose it."""
+    return lambda text: engine.respond(text).emergency
+
+
+def measure(items: Sequence[dict], detect: Detect) -> dict[str, dict[str, float | int]]:
+    """Per style and overall: danger caught / danger, harmless alarmed / harmless."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for item in items:
+        fired = detect(item["text"])
+        for key in (item["style"], "semua"):
+            row = counts[key]
+            if item["danger"]:
+                row[0] += fired
+                row[1] += 1
+            else:
+                row[2] += fired
+                row[3] += 1
+    return {key: {"recall": round(c[0] / c[1], 3) if c[1] else None, "danger": c[1],
+                  "false_alarm": round(c[2] / c[3], 3) if c[3] else None, "harmless": c[3]}
+            for key, c in sorted(counts.items(), key=lambda kv: (kv[0] == "semua", kv[0]))}
+
+
+def main() -> None:
+    items = yaml.safe_load(SET.read_text(encoding="utf-8"))["messages"]
+    engine = Engine.from_settings(Settings.from_env({}))
+    detectors = {"lama": old_detector(engine), "baru (detektor)": new_detector(engine), "baru (bot)": new_engine(engine)}
+    results: dict[str, dict] = {}
+    for split in ("dev", "test"):
+        chosen = [item for item in items if item["split"] == split]
+        results[split] = {name: measure(chosen, detect) for name, detect in detectors.items()}
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for split, by_name in results.items():
+        print(f"\n## {split}")
+        print("| gaya | " + " | ".join(f"{n}: recall / alarm palsu" for n in by_name) + " |")
+        print("| --- |" + " --- |" * len(by_name))
+        for style in next(iter(by_name.values())):
+            cells = []
+            for rows in by_name.values():
+                row = rows[style]
+                recall = "-" if row["recall"] is None else f"{row['recall']:.3f}"
+                alarm = "-" if row["false_alarm"] is None else f"{100 * row['false_alarm']:.1f} %"
+                cells.append(f"{recall} / {alarm}")
+            row = next(iter(by_name.values()))[style]
+            print(f"| {style} ({row['danger']}+{row['harmless']}) | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
