@@ -145,8 +145,16 @@ def test_a_reload_that_loses_danger_phrases_is_refused(data_copy: tuple[Path, Pa
     old = live.engine
     path = intents / "sinyal_darurat.yml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    phrases = [i for i, line in enumerate(lines) if line.startswith("      - ")]
-    path.write_text("".join(line for i, line in enumerate(lines) if i not in phrases[:2]), encoding="utf-8")
+    # The first pattern line of two signals that have more than one (word-class lines are not signals).
+    blocks: dict[str, list[int]] = {}
+    current = ""
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("- lookup:"):
+            current = line.split(":", 1)[1].strip()
+        elif line.startswith("      - ") and current.startswith("sinyal_darurat."):
+            blocks.setdefault(current, []).append(i)
+    drop = [rows[0] for rows in blocks.values() if len(rows) > 1][:2]
+    path.write_text("".join(line for i, line in enumerate(lines) if i not in drop), encoding="utf-8")
     problems = live.reload()
     assert live.engine is old
     assert len(problems) == 1 and "2 frasa tanda bahaya hilang" in problems[0].message
