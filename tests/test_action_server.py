@@ -106,7 +106,8 @@ def test_topic_intents_get_the_knowledge_answer(server: str, engine: Engine, top
     assert body["events"] == []
     [message] = body["responses"]
     assert message["text"] == to_plain(engine.answer(topic).text)
-    assert [b["payload"] for b in message["buttons"]] == [f"/{r}" for r in engine.kb.topics[topic].related] + ["menu"]
+    related = [f"/{r}" for r in engine.kb.topics[topic].related]
+    assert [b["payload"] for b in message["buttons"]] == [f"more:{topic}", *related, "menu"]
 
 
 def test_nlu_fallback_uses_our_matcher(server: str, engine: Engine) -> None:

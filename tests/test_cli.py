@@ -31,9 +31,18 @@ def test_ask_prints_the_answer_as_a_user_reads_it(capsys, engine) -> None:
     code, out, _ = kawan(capsys, "ask", "syarat jadi tki apa saja?")
     topic = engine.kb.topics["syarat_pmi"]
     assert code == 0
-    assert out.startswith(to_plain(topic.answer) + "\n\nSumber (diperiksa ")
+    assert out.startswith(to_plain(topic.answer) + "\n\n  1. 📖 Selengkapnya")
     related = [engine.kb.topics[r].title for r in topic.related] + ["📋 Menu"]
-    assert out.rstrip("\n").splitlines()[-len(related):] == [f"  {n}. {t}" for n, t in enumerate(related, 1)]
+    choices = out.rstrip("\n").splitlines()[-len(related) - 1:-1]
+    assert choices == [f"  {n}. {t}" for n, t in enumerate(related, 2)]
+    assert "kawan ask more:syarat_pmi" in out.splitlines()[-1]
+
+
+def test_ask_opens_the_details_a_button_would_open(capsys, engine) -> None:
+    code, out, _ = kawan(capsys, "ask", "more:syarat_pmi")
+    assert code == 0
+    assert out.startswith(to_plain(engine.kb.topics["syarat_pmi"].details))
+    assert "Sumber (diperiksa " in out
 
 
 def test_ask_json_shape(capsys) -> None:
@@ -64,10 +73,10 @@ def test_ask_json_stdin_one_line_per_input_line(monkeypatch, capsys) -> None:
     assert [x["emergency"] for x in lines] == [False, False, False, True]
 
 
-def test_validate_clean_data(capsys) -> None:
+def test_validate_clean_data(capsys, engine) -> None:
     code, out, _ = kawan(capsys, "validate")
     assert code == 0
-    assert out.splitlines()[-1].startswith("Data baik: 34 topik, ")
+    assert out.splitlines()[-1].startswith(f"Data baik: {len(engine.kb.topics)} topik, ")
 
 
 def test_validate_broken_data_exit_1_with_every_problem(capsys, data_copy) -> None:

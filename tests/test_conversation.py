@@ -81,7 +81,8 @@ def test_welcome_offers_every_group(engine: Engine) -> None:
 def test_every_answer_links_related_topics_and_menu(engine: Engine) -> None:
     for topic in engine.kb.topics.values():
         actions = [b.action for row in engine.answer(topic.id).buttons for b in row]
-        assert actions == [f"topic:{r}" for r in topic.related] + ["menu"]
+        more = [f"more:{topic.id}"] if topic.details or topic.show_sources else []
+        assert actions == more + [f"topic:{r}" for r in topic.related] + ["menu"]
 
 
 def test_unknown_action_returns_the_menu(engine: Engine) -> None:
@@ -120,3 +121,32 @@ def test_bound_keeps_the_start_and_the_end() -> None:
     bounded = bound(text)
     assert len(bounded) == MAX_INPUT and bounded.startswith("awal ") and bounded.endswith(" akhir")
     assert bound("pendek") == "pendek"
+
+
+def test_selengkapnya_opens_details_then_every_source_with_its_date(engine: Engine) -> None:
+    topic = engine.kb.topics["biaya_penempatan"]
+    first = engine.answer(topic.id)
+    assert topic.details and topic.details not in first.text and "Sumber" not in first.text
+    more = engine.handle(f"more:{topic.id}")
+    assert more.kind == "details" and more.topic == topic.id
+    assert to_plain(more.text).startswith(to_plain(topic.details))
+    assert topic.checked.strftime("%d-%m-%Y") in more.text
+    assert all(s.title in more.text for s in topic.sources)
+    assert [b.action for row in more.buttons for b in row] == [f"topic:{r}" for r in topic.related] + ["menu"]
+
+
+def test_an_outlet_without_a_link_is_named_not_linked(engine: Engine) -> None:
+    topic = next(t for t in engine.kb.topics.values() if any(not s.url for s in t.sources))
+    unlinked = next(s for s in topic.sources if not s.url)
+    assert f"- {unlinked.title}" in engine.details(topic.id).text
+
+
+@pytest.mark.parametrize("topic_id", ["sapaan", "terima_kasih"])
+def test_greetings_and_thanks_carry_no_source_footer(engine: Engine, topic_id: str) -> None:
+    reply = engine.answer(topic_id)
+    assert "Sumber" not in reply.text
+    assert not any(b.action.startswith("more:") for row in reply.buttons for b in row)
+
+
+def test_unknown_more_returns_the_menu(engine: Engine) -> None:
+    assert engine.handle("more:tidak_ada").kind == "menu"

@@ -55,8 +55,8 @@ def test_confident_topic_intent_answers_that_topic_with_related_buttons(engine: 
     [message] = run(ActionJawab(engine), tracker(f"pertanyaan tentang {topic}", topic, 0.93))
     assert message["text"] == answer_text(engine, topic)
     related = engine.kb.topics[topic].related
-    assert payloads(message) == [f"/{r}" for r in related] + ["menu"]
-    assert [b["title"] for b in message["buttons"][:-1]] == [engine.kb.topics[r].title for r in related]
+    assert payloads(message) == [f"more:{topic}"] + [f"/{r}" for r in related] + ["menu"]
+    assert [b["title"] for b in message["buttons"][1:-1]] == [engine.kb.topics[r].title for r in related]
 
 
 def test_rasa_wins_when_it_is_sure_even_if_our_matcher_would_say_otherwise(engine: Engine) -> None:
@@ -110,7 +110,8 @@ def test_button_payload_is_answered_without_reading_the_slash_as_words(engine: E
     assert message["text"] == answer_text(engine, "kontak_pusat")
 
 
-@pytest.mark.parametrize(("text", "kind"), [("menu", "menu"), ("group:kontak", "group"), ("topic:ltsa", "answer")])
+@pytest.mark.parametrize(("text", "kind"), [("menu", "menu"), ("group:kontak", "group"), ("topic:ltsa", "answer"),
+                                                   ("more:ltsa", "details")])
 def test_menu_and_group_buttons_come_back_as_text_and_navigate(engine: Engine, text: str, kind: str) -> None:
     [message] = run(ActionJawab(engine), tracker(text, "syarat_pmi", 0.8))
     reply = engine.handle(text)

@@ -295,6 +295,12 @@ def test_topic_button_opens_the_answer(bot: OfflineBot, engine: Engine, store: S
     assert stats(store).topics == (("biaya_penempatan", 1),)
 
 
+def test_selengkapnya_button_sends_the_details_and_sources(bot: OfflineBot, engine: Engine) -> None:
+    calls = press(bot, "more:biaya_penempatan")
+    assert sent_texts(calls) == expected_texts(engine.details("biaya_penempatan"))
+    assert "Sumber" in "".join(sent_texts(calls))
+
+
 def test_menu_button_shows_the_menu(bot: OfflineBot, engine: Engine) -> None:
     assert sent_texts(press(bot, "menu")) == expected_texts(engine.menu())
 

@@ -26,6 +26,7 @@ def all_replies(engine: Engine) -> dict[str, Reply]:
     replies = {"welcome": engine.welcome(), "menu": engine.menu()}
     replies |= {f"group:{g.id}": engine.group(g.id) for g in engine.kb.groups}
     replies |= {f"topic:{t}": engine.answer(t) for t in engine.kb.topics}
+    replies |= {f"more:{t}": engine.details(t) for t in engine.kb.topics}
     return replies
 
 
@@ -113,3 +114,10 @@ def test_answers_ask_for_feedback_and_menus_do_not(engine: Engine) -> None:
     (menu,) = render(engine.menu())
     assert tt.FEEDBACK_QUESTION not in menu.html
     assert without_feedback(answer.keyboard).inline_keyboard == answer.keyboard.inline_keyboard[1:]
+
+
+def test_the_first_message_is_one_message_with_a_selengkapnya_button(engine: Engine) -> None:
+    (answer,) = render(engine.answer("biaya_penempatan"))
+    buttons = [b for row in answer.keyboard.inline_keyboard for b in row]
+    assert ("📖 Selengkapnya & sumber", "more:biaya_penempatan") in [(b.text, b.callback_data) for b in buttons]
+    assert "Sumber" not in plain(answer.html)

@@ -52,7 +52,8 @@ CASES = [
      "Cara memperbaiki: hapus atau ganti nama salah satunya."),
     ("unknown_field", TOPIC.replace("    related:", "    tautan: x\n    related:"), INTENT,
      "knowledge/uji.yaml:9: [uji_topik] kolom 'tautan': GALAT: kolom ini tidak dikenal. Cara memperbaiki: periksa "
-     "ejaannya; kolom yang boleh: id, group, title, answer, related, sources, checked, emergency, card."),
+     "ejaannya; kolom yang boleh: id, group, title, answer, details, related, sources, checked, emergency, "
+     "card, show_sources."),
     ("missing_field", TOPIC.replace('    checked: "2026-11-01"\n', ""), INTENT,
      "knowledge/uji.yaml:2: [uji_topik] kolom 'checked': GALAT: kolom wajib ini tidak ada. Cara memperbaiki: tambahkan "
      "'checked: ...' di entri ini."),
@@ -70,6 +71,21 @@ CASES = [
     ("answer_too_long", TOPIC.replace("      Isi jawaban", "      " + "panjang " * 200 + "\n      Isi jawaban"), INTENT,
      "knowledge/uji.yaml:5: [uji_topik] kolom 'answer': GALAT: jawaban terlalu panjang (1708 karakter, maksimal 1500). "
      "Cara memperbaiki: ringkas jawaban atau pecah menjadi topik terkait."),
+    ("first_screen_too_long", TOPIC.replace("      Isi jawaban", "      " + "panjang " * 80 + "\n      Isi jawaban"),
+     INTENT,
+     "knowledge/uji.yaml:5: [uji_topik] kolom 'answer': PERINGATAN: bagian pertama jawaban 742 karakter, lebih dari "
+     "satu layar HP (600). Cara memperbaiki: sisakan inti dan *Langkah berikutnya:* di 'answer', pindahkan rincian ke "
+     "'details'."),
+    ("empty_details", TOPIC.replace("    related:", '    details: " "\n    related:'), INTENT,
+     "knowledge/uji.yaml:9: [uji_topik] kolom 'details': GALAT: rincian kosong. Cara memperbaiki: tulis rinciannya, "
+     "atau hapus baris 'details'."),
+    ("details_too_long", TOPIC.replace("    related:", "    details: |\n      " + "rinci " * 520 + "\n    related:"),
+     INTENT,
+     "knowledge/uji.yaml:9: [uji_topik] kolom 'details': GALAT: rincian terlalu panjang (3120 karakter, maksimal "
+     "2500). Cara memperbaiki: ringkas rincian atau pecah menjadi topik terkait."),
+    ("unbalanced_bold_in_details", TOPIC.replace("    related:", "    details: |\n      *Rincian\n    related:"), INTENT,
+     "knowledge/uji.yaml:10: [uji_topik] kolom 'details': GALAT: tanda * tidak berpasangan. Cara memperbaiki: tulis "
+     "teks tebal sebagai *teks* (satu bintang di awal dan di akhir, dalam satu baris)."),
     ("unbalanced_bold", TOPIC.replace("*Judul jawaban*", "*Judul jawaban"), INTENT,
      "knowledge/uji.yaml:6: [uji_topik] kolom 'answer': GALAT: tanda * tidak berpasangan. Cara memperbaiki: tulis teks "
      "tebal sebagai *teks* (satu bintang di awal dan di akhir, dalam satu baris)."),
@@ -87,7 +103,7 @@ CASES = [
      "Cara memperbaiki: setiap topik perlu id yang unik; ganti salah satunya."),
     ("unknown_group", TOPIC.replace("group: prosedur", "group: lain"), INTENT,
      "knowledge/uji.yaml:3: [uji_topik] kolom 'group': GALAT: kelompok 'lain' tidak ada di knowledge/groups.yaml. "
-     "Cara memperbaiki: pakai salah satu: prosedur, kontak, bahaya, komunitas."),
+     "Cara memperbaiki: pakai salah satu: prosedur, kontak, bahaya, luar_negeri, komunitas."),
     ("unknown_related", TOPIC.replace("related: [syarat_pmi]", "related: [syarat_pmi, tidak_ada]"), INTENT,
      "knowledge/uji.yaml:2: [uji_topik] kolom 'related': GALAT: topik terkait 'tidak_ada' tidak ada. Cara memperbaiki: "
      "tulis id topik lain yang ada, atau hapus dari related."),
@@ -140,6 +156,14 @@ CASES = [
 @pytest.mark.parametrize(("topic", "intent", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_rule_message(data_copy: tuple[Path, Path], topic: str, intent: str, expected: str) -> None:
     assert expected in run(data_copy, topic, intent)
+
+
+def test_a_source_may_name_its_outlet_without_a_link(data_copy: tuple[Path, Path]) -> None:
+    topic = TOPIC.replace('        url: "https://kp2mi.go.id"\n', '')
+    assert run(data_copy, topic) == []
+    knowledge, intents = data_copy
+    source = load_bundle(knowledge, intents, TODAY).knowledge.topics["uji_topik"].sources[0]
+    assert (source.title, source.url) == ("Sumber uji", "")
 
 
 def test_required_topic_missing(data_copy: tuple[Path, Path]) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from bot.admin.storage import EventStore
 from bot.content.markup import to_plain
-from bot.core.conversation import Engine, Reply
+from bot.core.conversation import MORE_PREFIX, Engine, Reply
 from bot.errors import KawanError
 from bot.settings import Settings
+
+MORE_HINT = "  (Di kawan chat: ketik nomornya. Di kawan ask: kawan ask {action})"
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,10 @@ def render_plain(reply: Reply) -> str:
     if buttons:
         lines.append("")
         lines += [f"  {number}. {button.label}" for number, button in enumerate(buttons, 1)]
+        more = next((b.action for b in buttons if b.action.startswith(f"{MORE_PREFIX}:")), None)
+        if more:
+            # `kawan ask` has no second turn: say how to open the details from the command line too.
+            lines.append(MORE_HINT.format(action=more))
     return "\n".join(lines)
 
 

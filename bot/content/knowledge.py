@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.content.markup import markup_errors
+from bot.content.markup import markup_errors, to_plain
 from bot.content.schema import Where, check_fields, parse_date, yaml_problems
 from bot.content.yaml_source import LineDict, LineList, load_yaml_file
 from bot.problems import Problem
@@ -25,14 +25,19 @@ REQUIRED_TOPICS = (
     "tanda_perdagangan_orang", "calo_perekrut", "risiko_nonprosedural", "lapor_tppo", "darurat",
     "paspor_ditahan", "gaji_tidak_dibayar", "pulang_kepulangan",
     "kawan_pmi", "sapaan", "terima_kasih", "tentang_bot",
+    "keluarga_hilang_kontak", "ditahan_deportasi", "penipuan_lowongan", "anak_dibawa_kerja",
+    "perdagangan_dalam_negeri", "abk_kapal", "korban_kena_hukum", "gaji_luar_negeri",
 )
 EMERGENCY_TOPIC = "darurat"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 MAX_TITLE = 30
 MAX_ANSWER = 1500
+# The first message must fit one phone screen with its buttons; the rest waits behind "Selengkapnya".
+MAX_FIRST_SCREEN = 600
+MAX_DETAILS = 2500
 TOPIC_FIELDS: dict[str, type] = {
-    "id": str, "group": str, "title": str, "answer": str, "related": list,
-    "sources": list, "checked": date, "emergency": bool, "card": bool,
+    "id": str, "group": str, "title": str, "answer": str, "details": str, "related": list,
+    "sources": list, "checked": date, "emergency": bool, "card": bool, "show_sources": bool,
 }
 TOPIC_REQUIRED = {"id", "group", "title", "answer", "related", "sources", "checked"}
 GROUP_FIELDS: dict[str, type] = {"id": str, "title": str}
@@ -42,7 +47,7 @@ SOURCE_FIELDS: dict[str, type] = {"title": str, "url": str}
 @dataclass(kw_only=True, frozen=True)
 class Source:
     title: str
-    url: str
+    url: str = ""  # empty: the outlet is named, not linked
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -58,6 +63,9 @@ class Topic:
     checked: date
     emergency: bool = False
     card: bool = False  # reached only by the emergency path: no example questions, not in the menu
+    details: str = ""
+    # Greetings and thanks are not facts: their sources stay in the YAML but are not shown.
+    show_sources: bool = True
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -133,9 +141,29 @@ def _check_answer(where: Where, item: LineDict) -> list[Problem]:
     if len(answer) > MAX_ANSWER:
         out.append(where.problem(line, "answer", f"jawaban terlalu panjang ({len(answer)} karakter, maksimal "
                                  f"{MAX_ANSWER}).", "ringkas jawaban atau pecah menjadi topik terkait."))
+    elif (shown := len(to_plain(answer.strip()))) > MAX_FIRST_SCREEN and not item.get("emergency"):
+        out.append(where.problem(line, "answer", f"bagian pertama jawaban {shown} karakter, "
+                                 f"lebih dari satu layar HP ({MAX_FIRST_SCREEN}).",
+                                 "sisakan inti dan *Langkah berikutnya:* di 'answer', pindahkan rincian ke 'details'.",
+                                 "peringatan"))
     for offset, message, fix in markup_errors(answer):
         # Block scalars start on the line after "answer: |".
         out.append(where.problem(line + 1 + offset, "answer", message, fix))
+    return out
+
+
+def _check_details(where: Where, item: LineDict) -> list[Problem]:
+    """The part behind "Selengkapnya": optional, but when written it must be real, sized and well marked up."""
+    details: str = item["details"]
+    line = item.key_lines["details"]
+    if not details.strip():
+        return [where.problem(line, "details", "rincian kosong.", "tulis rinciannya, atau hapus baris 'details'.")]
+    out = []
+    if len(details) > MAX_DETAILS:
+        out.append(where.problem(line, "details", f"rincian terlalu panjang ({len(details)} karakter, maksimal "
+                                 f"{MAX_DETAILS}).", "ringkas rincian atau pecah menjadi topik terkait."))
+    for offset, message, fix in markup_errors(details):
+        out.append(where.problem(line + 1 + offset, "details", message, fix))
     return out
 
 
@@ -151,14 +179,16 @@ def _read_sources(where: Where, item: LineDict) -> tuple[tuple[Source, ...], lis
             problems.append(where.problem(source_line, "sources", "sumber harus berisi 'title' dan 'url'.",
                                           "tulis '- title: ...' lalu 'url: https://...'."))
             continue
-        found = check_fields(where, source, SOURCE_FIELDS, set(SOURCE_FIELDS))
-        if not found and not re.match(r"^https?://\S+$", source["url"]):
+        # A source may name its outlet without a link: for copies on unrelated hosts, when the original page
+        # is unknown, the outlet's name is shown and the copy is not linked.
+        found = check_fields(where, source, SOURCE_FIELDS, {"title"})
+        if not found and "url" in source and not re.match(r"^https?://\S+$", source["url"]):
             found.append(where.problem(source.key_lines["url"], "sources",
                                        f"alamat sumber tidak valid: {source['url']!r}.",
                                        "tulis alamat lengkap yang diawali https://."))
         problems += found
         if not found:
-            out.append(Source(title=source["title"], url=source["url"]))
+            out.append(Source(title=source["title"], url=source.get("url", "")))
     return tuple(out), problems
 
 
@@ -172,6 +202,8 @@ def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
     problems += _title_problems(where, item, bad)
     if "answer" not in bad and "answer" in item:
         problems += _check_answer(where, item)
+    if "details" not in bad and "details" in item:
+        problems += _check_details(where, item)
     sources: tuple[Source, ...] = ()
     if "sources" not in bad and "sources" in item:
         sources, found = _read_sources(where, item)
@@ -184,7 +216,8 @@ def _read_topic(where: Where, item: LineDict, today: date, stale_days: int,
         return None, problems
     topic = Topic(id=item["id"], group=item["group"], title=item["title"].strip(), answer=item["answer"].strip(),
                   related=tuple(item.get("related") or ()), sources=sources, checked=checked or today,
-                  emergency=bool(item.get("emergency", False)), card=bool(item.get("card", False)))
+                  emergency=bool(item.get("emergency", False)), card=bool(item.get("card", False)),
+                  details=str(item.get("details", "")).strip(), show_sources=bool(item.get("show_sources", True)))
     return topic, problems
 
 

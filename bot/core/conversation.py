@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -27,15 +28,17 @@ PLACE_CARDS = {"luar_negeri": CARD_ABROAD, "indonesia": CARD_INDONESIA, "keluarg
 CLOSE_MARGIN = 0.03
 CONFIDENT = 0.55
 MAX_ALTERNATIVES = 3
-MAX_SOURCES_SHOWN = 2
+MORE_PREFIX = "more"
 MENU_WORDS = frozenset({"menu", "mulai", "start", "daftar topik"})
+# What a button sends back: shells without buttons (the terminal, Rasa's text channels) send it as text.
+ACTION = re.compile(r"menu|(?:group|topic|more|darurat):[a-z0-9_]+")
 
-ReplyKind = Literal["welcome", "menu", "group", "answer", "clarify", "fallback", "empty", "emergency"]
+ReplyKind = Literal["welcome", "menu", "group", "answer", "details", "clarify", "fallback", "empty", "emergency"]
 
 
 @dataclass(kw_only=True, frozen=True)
 class Button:
-    """A choice offered to the user; `action` is "topic:<id>", "group:<id>" or "menu"."""
+    """A choice offered to the user; `action` is "topic:<id>", "more:<id>", "group:<id>" or "menu"."""
 
     label: str
     action: str
@@ -111,21 +114,36 @@ class Engine:
         return Button(label=self.kb.topics[topic_id].title, action=f"topic:{topic_id}")
 
     def answer(self, topic_id: str, confidence: float = 1.0, alternatives: tuple[str, ...] = ()) -> Reply:
+        """The first screen: the core of the answer and its next step; details and sources one tap away."""
         topic = self.kb.topics.get(topic_id)
         if topic is None:
             return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
-        rows = tuple((self.topic_button(r),) for r in topic.related)
-        return Reply(text=self._answer_text(topic), kind="answer", topic=topic.id, confidence=confidence,
-                     alternatives=alternatives, emergency=topic.emergency, buttons=rows + (MENU_ROW,))
+        more = ((Button(label=texts.MORE_BUTTON, action=f"{MORE_PREFIX}:{topic.id}"),),) if self._has_more(topic) else ()
+        return Reply(text=topic.answer, kind="answer", topic=topic.id, confidence=confidence,
+                     alternatives=alternatives, emergency=topic.emergency, buttons=more + self._related_rows(topic))
 
-    def _answer_text(self, topic: Topic) -> str:
-        # Phones show little at once: the first sources as links, the rest counted (all are in the YAML).
-        shown = topic.sources[:MAX_SOURCES_SHOWN]
-        links = "; ".join(f"[{s.title}]({s.url})" for s in shown)
-        if len(topic.sources) > len(shown):
-            links += texts.MORE_SOURCES.format(count=len(topic.sources) - len(shown))
-        footer = texts.SOURCES.format(checked=topic.checked.strftime("%d-%m-%Y"), links=links)
-        return f"{topic.answer}\n\n{footer}"
+    def details(self, topic_id: str) -> Reply:
+        """What "Selengkapnya" opens: the details, then every source with the date it was checked."""
+        topic = self.kb.topics.get(topic_id)
+        if topic is None or not self._has_more(topic):
+            return self.answer(topic_id)
+        parts = [topic.details] if topic.details else []
+        if topic.show_sources:
+            parts.append(self._sources_text(topic))
+        return Reply(text="\n\n".join(parts), kind="details", topic=topic.id, confidence=1.0,
+                     emergency=topic.emergency, buttons=self._related_rows(topic))
+
+    @staticmethod
+    def _has_more(topic: Topic) -> bool:
+        return bool(topic.details) or (topic.show_sources and bool(topic.sources))
+
+    def _related_rows(self, topic: Topic) -> tuple[tuple[Button, ...], ...]:
+        return tuple((self.topic_button(r),) for r in topic.related) + (MENU_ROW,)
+
+    @staticmethod
+    def _sources_text(topic: Topic) -> str:
+        links = "\n".join(f"- [{s.title}]({s.url})" if s.url else f"- {s.title}" for s in topic.sources)
+        return f"{texts.SOURCES.format(checked=topic.checked.strftime('%d-%m-%Y'))}\n{links}"
 
     def handle(self, action: str) -> Reply:
         """A button press or deep link: "menu", "group:<id>", "topic:<id>" or a bare topic id."""
@@ -138,6 +156,8 @@ class Engine:
             return self.answer(value)
         if kind == EMERGENCY_TOPIC and value in PLACE_CARDS:
             return replace(self.answer(PLACE_CARDS[value]), kind="emergency", emergency=True)
+        if kind == MORE_PREFIX:
+            return self.details(value)
         if action in self.kb.topics:
             return self.answer(action)
         return replace(self.menu(), text=texts.UNKNOWN_TOPIC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -15,14 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.content.knowledge import EMERGENCY_TOPIC
 from bot.content.markup import to_plain
 from bot.core import texts
-from bot.core.conversation import Engine, Reply
+from bot.core.conversation import ACTION, Engine, Reply
 from bot.rasa.export import ACTION_ANSWER, ACTION_EMERGENCY
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 # Button payloads that are not Rasa intents: the engine's own navigation, sent back as plain text.
-NAVIGATION = re.compile(r"menu|group:[a-z0-9_]+|topic:[a-z0-9_]+|darurat:[a-z0-9_]+")
+NAVIGATION = ACTION
 
 
 @functools.cache
@@ -63,7 +62,7 @@ def _also_offer(engine: Engine, reply: Reply, topic: str) -> Reply:
 
 
 def rasa_buttons(reply: Reply) -> list[dict[str, str]]:
-    """Buttons as Rasa sends them: a topic is the intent "/<id>", menu and groups go back as text."""
+    """Buttons as Rasa sends them: a topic is the intent "/<id>"; menu, groups and "Selengkapnya" go back as text."""
     buttons = []
     for row in reply.buttons:
         for button in row:
