@@ -142,3 +142,21 @@ def test_eval_reports_per_topic_and_confusions(capsys, tmp_path) -> None:
     assert sections[1].startswith("== Set uji terpisah uji.yml (2 pertanyaan)")
     assert "Ketepatan topik (dalam cakupan): 1.000" in sections[1]
     assert "Penolakan di luar cakupan:      1.000" in sections[1]
+
+
+def test_chat_offers_selengkapnya_as_a_numbered_choice(engine) -> None:
+    from bot.cli.chat import converse
+
+    inputs = iter(["topic:biaya_penempatan", "1"])
+    shown: list[str] = []
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(inputs)
+        except StopIteration:
+            raise EOFError from None
+
+    converse(engine, read, shown.append)
+    answer, details = shown[2], shown[3]
+    assert "  1. 📖 Selengkapnya & sumber" in answer
+    assert to_plain(engine.kb.topics["biaya_penempatan"].details) in details and "Sumber (diperiksa " in details

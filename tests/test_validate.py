@@ -81,7 +81,7 @@ CASES = [
      "atau hapus baris 'details'."),
     ("details_too_long", TOPIC.replace("    related:", "    details: |\n      " + "rinci " * 520 + "\n    related:"),
      INTENT,
-     "knowledge/uji.yaml:9: [uji_topik] kolom 'details': GALAT: rincian terlalu panjang (3120 karakter, maksimal "
+     "knowledge/uji.yaml:9: [uji_topik] kolom 'details': GALAT: rincian terlalu panjang (3121 karakter, maksimal "
      "2500). Cara memperbaiki: ringkas rincian atau pecah menjadi topik terkait."),
     ("unbalanced_bold_in_details", TOPIC.replace("    related:", "    details: |\n      *Rincian\n    related:"), INTENT,
      "knowledge/uji.yaml:10: [uji_topik] kolom 'details': GALAT: tanda * tidak berpasangan. Cara memperbaiki: tulis "

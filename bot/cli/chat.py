@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Mapping
 
 from bot.cli.common import add_data_options, load_engine, render_plain, settings_for
-from bot.core.conversation import Button, Engine
+from bot.core.conversation import ACTION, Button, Engine
 
 EXIT_WORDS = frozenset({"keluar", "exit", "quit", "/keluar"})
 PROMPT = "Anda: "
@@ -39,6 +39,8 @@ def converse(engine: Engine, read: Callable[[str], str], write: Callable[[str], 
             reply = engine.welcome() if choice == "/start" else engine.menu()
         elif choice == "/darurat":
             reply = engine.answer("darurat")
+        elif ACTION.fullmatch(choice):
+            reply = engine.handle(choice)
         else:
             reply = engine.respond(text)
         write(render_plain(reply))
