@@ -82,8 +82,9 @@ def test_only_the_emergency_topic_is_flagged(bundle) -> None:
     assert all(bundle.knowledge.topics[t].card for t in flagged[1:])
 
 
-# The emergency card is designed as one whole card (numbers first) and has its own tests and owner.
-FIRST_SCREEN_TOPICS = [t for t in REQUIRED_TOPICS if t != "darurat"]
+# Every answer, the emergency cards included: the first message a person reads fits one phone screen.
+CARDS = ["darurat_luar_negeri", "darurat_indonesia", "darurat_keluarga", "darurat_anak", "darurat_jiwa"]
+FIRST_SCREEN_TOPICS = [*REQUIRED_TOPICS, *CARDS]
 
 
 @pytest.mark.parametrize("topic_id", FIRST_SCREEN_TOPICS)
