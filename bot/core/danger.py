@@ -30,6 +30,19 @@ _SUFFIXES = ("kan", "in", "i", "nya")
 _ENGLISH = ("ing", "ed", "es", "s", "d")
 _AGENT_MARKERS = frozenset({"dapa", "kena", "kana"})
 AKTIF, PASIF = "aktif", "pasif"
+# Per-token memos are cleared past this size, so odd messages cannot grow them without bound.
+_MEMO_LIMIT = 200_000
+_ZERO_WIDTH = ("start", "end", "not")
+
+
+def _first_required(pattern: Pattern) -> Element | None:
+    """The first word-taking element when only zero-width steps precede it (it must sit at the start)."""
+    for element in pattern:
+        if element.kind in ("words", "class"):
+            return element
+        if element.kind not in _ZERO_WIDTH:
+            return None
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -113,6 +126,45 @@ class DangerDetector:
                               for signal in signals.signals)
         verb_classes = {e.name for s in signals.signals for p in s.patterns for e in p if e.voice}
         self._verbs = frozenset(w for name in verb_classes for w in self._words.get(name, ()))
+        # Precompiled at load: entries by first word, single-word entries by word and by typo deletion.
+        self._by_first: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        self._single_index: dict[str, dict[str, int]] = {}
+        self._deleted_index: dict[str, dict[str, int]] = {}
+        self._multi: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for name, entries in self._classes.items():
+            by_first: dict[str, list[tuple[str, ...]]] = {}
+            single: dict[str, int] = {}
+            deleted: dict[str, int] = {}
+            multi: list[tuple[int, tuple[str, ...]]] = []
+            for index, entry in enumerate(entries):
+                by_first.setdefault(entry[0], []).append(entry)
+                if len(entry) == 1:
+                    single.setdefault(entry[0], index)
+                    if len(entry[0]) >= 5:
+                        for short in _deletions(entry[0]):
+                            deleted.setdefault(short, index)
+                else:
+                    multi.append((index, entry))
+            self._by_first[name], self._single_index[name] = by_first, single
+            self._deleted_index[name], self._multi[name] = deleted, multi
+        # Memo of per-token readings: (class, voice, token, before a number) -> first matching entry index.
+        self._single_memo: dict[tuple[str, str, str, bool], int | None] = {}
+        self._word_memo: dict[tuple[tuple[str, ...], str], bool] = {}
+        # Signals indexed by their first word-taking element, when nothing but zero-width steps precede it.
+        self._first_ids: dict[Element, int] = {}
+        self._firsts: list[list[int | None]] = []
+        for sig in self._signals:
+            firsts: list[int | None] = []
+            for pattern in sig.patterns:
+                first = _first_required(pattern)
+                firsts.append(None if first is None else self._first_ids.setdefault(first, len(self._first_ids)))
+            self._firsts.append(firsts)
+        self._first_multi: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for first, ident in self._first_ids.items():
+            if first.kind == "class" and not first.voice:
+                for _, entry in self._multi.get(first.name, ()):
+                    self._first_multi.setdefault(entry[0], []).append((ident, entry))
+        self._token_memo: dict[tuple[str, bool], tuple[int, ...]] = {}
 
     def _normal(self, element: Element) -> Element:
         if not element.words:
@@ -160,25 +212,57 @@ class DangerDetector:
         """A one-letter-short spelling of a signal word, for words that are not known words themselves."""
         return token not in self.normalizer.vocabulary and _dropped_letter(root, word)
 
-    def _word_ok(self, token: str, words: Iterable[str]) -> bool:
-        return any(token == w or stem(token) == w or self._typo(token, token, w) for w in words)
+    def _word_ok(self, token: str, words: tuple[str, ...]) -> bool:
+        key = (words, token)
+        known = self._word_memo.get(key)
+        if known is None:
+            if len(self._word_memo) > _MEMO_LIMIT:
+                self._word_memo.clear()
+            known = any(token == w or stem(token) == w or self._typo(token, token, w) for w in words)
+            self._word_memo[key] = known
+        return known
+
+    def _single_entry(self, name: str, voice: str, token: str, before_number: bool) -> int | None:
+        """Index of the first one-word entry of the class the token is a reading of (memoised per token)."""
+        key = (name, voice, token, before_number)
+        if key in self._single_memo:
+            return self._single_memo[key]
+        if len(self._single_memo) > _MEMO_LIMIT:
+            self._single_memo.clear()
+        single, deleted = self._single_index.get(name, {}), self._deleted_index.get(name, {})
+        typo_ok = token not in self.normalizer.vocabulary
+        best: int | None = None
+        for root, form_voice in forms(token):
+            if voice and form_voice != voice:
+                continue
+            candidates = []
+            if root in single:
+                candidates.append(single[root])
+            if typo_ok and root in deleted:
+                candidates.extend(i for w, i in single.items()
+                                  if len(w) == len(root) + 1 and _dropped_letter(root, w))
+            for index in candidates:
+                if before_number and self._classes[name][index][0] == token:
+                    continue  # "pukul 5": a time of day, not a blow
+                if best is None or index < best:
+                    best = index
+        self._single_memo[key] = best
+        return best
 
     def _class_ends(self, element: Element, tokens: Sequence[str], i: int) -> list[int]:
         """Positions right after an entry of the class starting at i."""
-        ends = []
-        for entry in self._classes.get(element.name, ()):
-            if len(entry) == 1:
-                if i >= len(tokens):
-                    continue
-                token = tokens[i]
-                if i + 1 < len(tokens) and tokens[i + 1].isdigit() and token == entry[0]:
-                    continue  # "pukul 5": a time of day, not a blow
-                if any((root == entry[0] or self._typo(token, root, entry[0]))
-                       and (not element.voice or voice == element.voice) for root, voice in forms(token)):
-                    ends.append(i + 1)
-            elif tuple(tokens[i : i + len(entry)]) == entry and not element.voice:
-                ends.append(i + len(entry))
-        return ends
+        if i >= len(tokens):
+            return []
+        found: list[tuple[int, int]] = []
+        before_number = i + 1 < len(tokens) and tokens[i + 1].isdigit()
+        index = self._single_entry(element.name, element.voice, tokens[i], before_number)
+        if index is not None:
+            found.append((index, i + 1))
+        if not element.voice:
+            found.extend((index, i + len(entry)) for index, entry in self._multi.get(element.name, ())
+                         if entry[0] == tokens[i] and tuple(tokens[i : i + len(entry)]) == entry)
+        found.sort()
+        return list(dict.fromkeys(end for _, end in found))
 
     def _match(self, pattern: Pattern, k: int, sentence: _Sentence, i: int, used: tuple[int, ...]
                ) -> tuple[int, ...] | None:
@@ -215,9 +299,10 @@ class DangerDetector:
 
     def _phrase_at(self, name: str, tokens: Sequence[str]) -> list[int]:
         """Start positions of any entry of a (context) class."""
+        by_first = self._by_first.get(name, {})
         hits = []
-        for i in range(len(tokens)):
-            for entry in self._classes.get(name, ()):
+        for i, token in enumerate(tokens):
+            for entry in by_first.get(token, ()):
                 if tuple(tokens[i : i + len(entry)]) == entry:
                     hits.append(i)
                     break
@@ -251,16 +336,51 @@ class DangerDetector:
         joking = bool(self._phrase_at("canda", flat))
         found: list[_Hit] = []
         for number, sentence in enumerate(sentences):
-            for signal in self._signals:
+            tokens = sentence.tokens
+            everywhere = range(len(tokens))
+            starts_of = self._first_starts(tokens)
+            none: set[int] = set()
+            for signal, firsts in zip(self._signals, self._firsts, strict=True):
                 if joking and not signal.self_harm:
                     continue
-                for start in range(len(sentence.tokens)):
-                    used = next((u for p in signal.patterns
-                                 if (u := self._match(p, 0, sentence, start, ())) is not None and u), None)
+                possible = [None if f is None else starts_of.get(f, none) for f in firsts]
+                if all(p is not None for p in possible):
+                    candidates: Iterable[int] = sorted(set().union(*(p for p in possible if p is not None)))
+                else:
+                    candidates = everywhere
+                for start in candidates:
+                    used = next((u for p, ok in zip(signal.patterns, possible, strict=True)
+                                 if (ok is None or start in ok)
+                                 and (u := self._match(p, 0, sentence, start, ())) is not None and u), None)
                     if used is not None and not self._suppressed(signal, sentence, used, resolved):
                         found.append(_Hit(signal, number, start))
                         break
         return found
+
+    def _first_starts(self, tokens: Sequence[str]) -> dict[int, set[int]]:
+        """Where each first element can take its word(s): once per sentence, shared by all signals."""
+        starts: dict[int, set[int]] = {}
+        for i, token in enumerate(tokens):
+            before_number = i + 1 < len(tokens) and tokens[i + 1].isdigit()
+            for ident in self._token_firsts(token, before_number):
+                starts.setdefault(ident, set()).add(i)
+            for ident, entry in self._first_multi.get(token, ()):
+                if tuple(tokens[i : i + len(entry)]) == entry:
+                    starts.setdefault(ident, set()).add(i)
+        return starts
+
+    def _token_firsts(self, token: str, before_number: bool) -> tuple[int, ...]:
+        """First elements that take this one word (memoised per token)."""
+        key = (token, before_number)
+        known = self._token_memo.get(key)
+        if known is None:
+            if len(self._token_memo) > _MEMO_LIMIT:
+                self._token_memo.clear()
+            known = tuple(ident for element, ident in self._first_ids.items()
+                          if (self._word_ok(token, element.words) if element.kind == "words"
+                              else self._single_entry(element.name, element.voice, token, before_number) is not None))
+            self._token_memo[key] = known
+        return known
 
     # Context ----------------------------------------------------------------------------------
     def _where(self, sentences: Sequence[_Sentence]) -> str | None:
