@@ -1,4 +1,9 @@
-"""One test per validator rule, each with the exact Indonesian message admins will read."""
+"""One test per validator rule, each with the exact Indonesian message admins will read.
+
+Most rules are checked on a copy of the real data plus one synthetic topic, on the day the real data was last
+checked, so re-checking a fact later never breaks them. The date rules (unreadable, future, stale) are checked on
+synthetic data alone, on a fixed day.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.knowledge import read_knowledge
 from bot.content.validate import load_bundle, validate
 from bot.errors import KnowledgeError
+from tests.conftest import KNOWLEDGE
 
-TODAY = date(2026, 11, 29)
+# The fixed day of the date-rule tests; the synthetic topic was checked 27 days before.
+TODAY = date(2026, 11, 28)
+# Generous enough that no real fact counts as stale: staleness of real data is not what these tests check.
+NEVER_STALE = 100 * 366
 TOPIC = """\
 topics:
   - id: uji_topik
@@ -30,11 +40,42 @@ EXAMPLES = "".join(f"      - contoh pertanyaan uji nomor {n} tentang zebra\n" fo
 INTENT = f'version: "3.1"\nnlu:\n  - intent: uji_topik\n    examples: |\n{EXAMPLES}'
 
 
-def run(data: tuple[Path, Path], topic: str = TOPIC, intent: str = INTENT, stale_days: int = 180) -> list[str]:
+def last_checked(knowledge: Path) -> date:
+    """The latest `checked` date in a knowledge folder, read by the validator itself."""
+    kb, _ = read_knowledge(knowledge, date.max, NEVER_STALE)
+    assert kb is not None
+    return max(topic.checked for topic in kb.topics.values())
+
+
+# The real data is never in the future on the day it was last checked.
+DATA_DAY = last_checked(KNOWLEDGE)
+
+
+def write(data: tuple[Path, Path], topic: str, intent: str) -> tuple[Path, Path]:
     knowledge, intents = data
     (knowledge / "uji.yaml").write_text(topic, encoding="utf-8")
     (intents / "uji.yml").write_text(intent, encoding="utf-8")
-    _, problems = validate(knowledge, intents, TODAY, stale_days)
+    return knowledge, intents
+
+
+def run(data: tuple[Path, Path], topic: str = TOPIC, intent: str = INTENT) -> list[str]:
+    """Problems of the real data copy plus the synthetic topic, on the day the real data was last checked."""
+    _, problems = validate(*write(data, topic, intent), DATA_DAY, NEVER_STALE)
+    return [str(p) for p in problems]
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> tuple[Path, Path]:
+    """Empty knowledge/ and intents/ folders: only the synthetic topic, so no real date takes part."""
+    knowledge, intents = tmp_path / "knowledge", tmp_path / "intents"
+    knowledge.mkdir()
+    intents.mkdir()
+    return knowledge, intents
+
+
+def run_dated(data: tuple[Path, Path], topic: str = TOPIC, stale_days: int = 180) -> list[str]:
+    """Problems of the synthetic topic alone, on the fixed day TODAY."""
+    _, problems = validate(*write(data, topic, INTENT), TODAY, stale_days)
     return [str(p) for p in problems]
 
 
@@ -117,12 +158,6 @@ CASES = [
     ("bad_source_url", TOPIC.replace('url: "https://kp2mi.go.id"', 'url: "kp2mi.go.id"'), INTENT,
      "knowledge/uji.yaml:12: [uji_topik] kolom 'sources': GALAT: alamat sumber tidak valid: 'kp2mi.go.id'. Cara "
      "memperbaiki: tulis alamat lengkap yang diawali https://."),
-    ("bad_date", TOPIC.replace('checked: "2026-11-01"', 'checked: "1 November 2026"'), INTENT,
-     "knowledge/uji.yaml:13: [uji_topik] kolom 'checked': GALAT: tanggal '1 November 2026' tidak bisa dibaca. Cara "
-     "memperbaiki: tulis tanggal sebagai \"TTTT-BB-HH\", misalnya \"2026-11-28\"."),
-    ("future_date", TOPIC.replace('checked: "2026-11-01"', 'checked: "2027-01-01"'), INTENT,
-     "knowledge/uji.yaml:13: [uji_topik] kolom 'checked': GALAT: tanggal 2027-01-01 ada di masa depan. Cara "
-     "memperbaiki: tulis tanggal fakta terakhir diperiksa (hari ini atau sebelumnya)."),
     ("title_too_long", TOPIC.replace('title: "Topik uji"', 'title: "' + "Judul yang sangat panjang sekali" + '"'), INTENT,
      "knowledge/uji.yaml:4: [uji_topik] kolom 'title': GALAT: judul terlalu panjang (32 karakter, maksimal 30). Cara "
      "memperbaiki: pendekkan judul agar muat di tombol ponsel."),
@@ -162,8 +197,24 @@ def test_a_source_may_name_its_outlet_without_a_link(data_copy: tuple[Path, Path
     topic = TOPIC.replace('        url: "https://kp2mi.go.id"\n', '')
     assert run(data_copy, topic) == []
     knowledge, intents = data_copy
-    source = load_bundle(knowledge, intents, TODAY).knowledge.topics["uji_topik"].sources[0]
+    source = load_bundle(knowledge, intents, DATA_DAY).knowledge.topics["uji_topik"].sources[0]
     assert (source.title, source.url) == ("Sumber uji", "")
+
+
+# Synthetic data on the fixed day TODAY: only the rule decides, never the calendar or the real data.
+DATE_CASES = [
+    ("bad_date", TOPIC.replace('checked: "2026-11-01"', 'checked: "1 November 2026"'),
+     "knowledge/uji.yaml:13: [uji_topik] kolom 'checked': GALAT: tanggal '1 November 2026' tidak bisa dibaca. Cara "
+     "memperbaiki: tulis tanggal sebagai \"TTTT-BB-HH\", misalnya \"2026-11-28\"."),
+    ("future_date", TOPIC.replace('checked: "2026-11-01"', 'checked: "2027-01-01"'),
+     "knowledge/uji.yaml:13: [uji_topik] kolom 'checked': GALAT: tanggal 2027-01-01 ada di masa depan. Cara "
+     "memperbaiki: tulis tanggal fakta terakhir diperiksa (hari ini atau sebelumnya)."),
+]
+
+
+@pytest.mark.parametrize(("topic", "expected"), [c[1:] for c in DATE_CASES], ids=[c[0] for c in DATE_CASES])
+def test_date_rule_message(synthetic: tuple[Path, Path], topic: str, expected: str) -> None:
+    assert expected in run_dated(synthetic, topic)
 
 
 def test_required_topic_missing(data_copy: tuple[Path, Path]) -> None:
@@ -175,14 +226,18 @@ def test_required_topic_missing(data_copy: tuple[Path, Path]) -> None:
             "statistik memakai id ini. Cara memperbaiki: tambahkan kembali topik dengan id ini.") in problems
 
 
-def test_stale_fact_is_a_warning_not_an_error(data_copy: tuple[Path, Path]) -> None:
-    problems = run(data_copy, stale_days=10)
+def test_stale_fact_is_a_warning_not_an_error(synthetic: tuple[Path, Path]) -> None:
+    problems = run_dated(synthetic, stale_days=10)
     expected = ("knowledge/uji.yaml:13: [uji_topik] kolom 'checked': PERINGATAN: fakta terakhir diperiksa 2026-11-01, "
                 "lebih dari 10 hari lalu. Cara memperbaiki: periksa ulang fakta dan nomor di sumbernya, lalu perbarui "
                 "tanggal.")
     assert expected in problems
-    knowledge, intents = data_copy
-    assert validate(knowledge, intents, TODAY, 10)[0] is not None
+
+
+def test_stale_facts_do_not_stop_loading(data_copy: tuple[Path, Path]) -> None:
+    bundle, problems = validate(*write(data_copy, TOPIC, INTENT), DATA_DAY, 10)
+    assert any("lebih dari 10 hari lalu" in str(p) for p in problems)
+    assert bundle is not None and [p for p in problems if p.is_error] == []
 
 
 def test_few_examples_is_a_warning(data_copy: tuple[Path, Path]) -> None:
@@ -203,5 +258,5 @@ def test_loading_refuses_a_broken_kb_with_the_message(data_copy: tuple[Path, Pat
     (knowledge / "uji.yaml").write_text(TOPIC.replace("group: prosedur", "group: lain"), encoding="utf-8")
     (intents / "uji.yml").write_text(INTENT, encoding="utf-8")
     with pytest.raises(KnowledgeError) as caught:
-        load_bundle(knowledge, intents, TODAY)
+        load_bundle(knowledge, intents, DATA_DAY)
     assert any("kelompok 'lain' tidak ada" in str(p) for p in caught.value.problems)
