@@ -84,8 +84,22 @@ def test_snapshot_changes_when_a_file_is_saved(data_copy: tuple[Path, Path]) -> 
     before = snapshot(data_copy)
     edit_answer(data_copy[0])
     assert snapshot(data_copy) != before
+
+
+def test_snapshot_changes_when_a_yaml_file_is_added_or_removed(data_copy: tuple[Path, Path]) -> None:
+    before = snapshot(data_copy)
+    added = data_copy[1] / "baru.yml"
+    added.write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
+    assert snapshot(data_copy) != before
+    added.unlink()
+    assert snapshot(data_copy) == before
+
+
+def test_snapshot_ignores_files_the_bot_does_not_read(data_copy: tuple[Path, Path]) -> None:
+    before = snapshot(data_copy)
     (data_copy[0] / "catatan.txt").write_text("bukan YAML", encoding="utf-8")
-    assert snapshot(data_copy) == snapshot(data_copy)
+    (data_copy[1] / "draf.yml~").write_text("cadangan editor", encoding="utf-8")
+    assert snapshot(data_copy) == before
 
 
 def test_the_watcher_reloads_good_edits_and_reports_broken_ones(data_copy: tuple[Path, Path]) -> None:
