@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +14,7 @@ import yaml
 from bot.content.markup import to_plain
 from bot.core.bounds import MAX_INPUT, bound
 from bot.core.conversation import Engine, Reply
+from tests.conftest import INTENTS, KNOWLEDGE, ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -69,8 +74,34 @@ def test_non_string_input_is_treated_as_empty(engine: Engine) -> None:
     assert engine.respond(None).kind == "empty"  # type: ignore[arg-type]
 
 
-def test_same_input_same_reply(engine: Engine) -> None:
-    assert engine.respond("gmn cara cek PT resmi") == engine.respond("gmn cara cek PT resmi")
+# Prints repr() of each reply, so every field (full-precision confidence, order of alternatives) is compared.
+REPLIES_SCRIPT = """
+import json, sys
+from pathlib import Path
+from bot.core.conversation import Engine
+knowledge, intents = sys.argv[1:3]
+engine = Engine.from_dirs(Path(knowledge), Path(intents))
+print(json.dumps([repr(engine.respond(text)) for text in json.load(sys.stdin)]))
+"""
+# Typos, slang and near ties: where set or dict order could leak into ranking or spelling correction.
+VARIED = ["gmn cara cek PT resmi", "brp biaya jadi tki?", "pasport sy ditahn majikn", "beta mau pi karja di Malaysia",
+          "son ada paspor", "tolong saya dikurung", "siapa pemenang piala dunia", "kontak", "gaji", "pt", "lpk ltsa blk"]
+
+
+def replies_in_a_new_process(texts: list[str], hash_seed: str) -> list[str]:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    result = subprocess.run([sys.executable, "-c", REPLIES_SCRIPT, str(KNOWLEDGE), str(INTENTS)], input=json.dumps(texts),
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=True)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_same_input_same_reply_across_processes(engine: Engine) -> None:
+    texts = VARIED + list(BAD_INPUTS.values()) + [step["say"] for _, steps in _conversations() for step in steps
+                                                   if "say" in step]
+    first = replies_in_a_new_process(texts, "1")
+    assert replies_in_a_new_process(texts, "2") == first
+    assert [repr(engine.respond(text)) for text in texts] == first
 
 
 def test_welcome_offers_every_group(engine: Engine) -> None:
