@@ -13,7 +13,7 @@ from PIL import Image
 from bot.admin.stats_report import WIDTH, summary_chart_png, summary_text
 from bot.admin.storage import EventStore
 from bot.admin.unanswered import MASKED_NOTE, PLACEHOLDER_INTENT
-from bot.cli import main
+from bot.cli import common, main
 from bot.content.training import read_training
 
 SECRET = "rahasia-uji"
@@ -34,11 +34,18 @@ def short(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.strftime('%d-%m')}"
 
 
+@pytest.fixture(autouse=True)
+def now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """One instant per test: the seeded events, the commands' clock and the expected dates agree, even at 00:00 UTC."""
+    fixed = datetime.now(timezone.utc)
+    monkeypatch.setattr(common, "utc_now", lambda: fixed)
+    return fixed
+
+
 @pytest.fixture
-def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: datetime) -> Path:
     """A week of typical traffic: three people today, two yesterday, one old question."""
     db = tmp_path / "data" / "kawan.sqlite3"
-    now = datetime.now(timezone.utc)
     today, yesterday, old = now, now - timedelta(days=1), now - timedelta(days=10)
     with EventStore.open(db, secret=SECRET) as store:
         store.vocabulary = frozenset({"resep", "rendang"})  # the running bot passes the words it knows
@@ -69,8 +76,8 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-def test_stats_exact_output(capsys: pytest.CaptureFixture[str], seeded: Path) -> None:
-    today = datetime.now(timezone.utc).date()
+def test_stats_exact_output(capsys: pytest.CaptureFixture[str], seeded: Path, now: datetime) -> None:
+    today = now.date()
     yesterday = today - timedelta(days=1)
     code, out, err = kawan(capsys, "stats")
     assert (code, err) == (0, "")
@@ -100,9 +107,9 @@ Per hari
 """
 
 
-def test_stats_text_for_telegram_uses_only_bold(seeded: Path) -> None:
+def test_stats_text_for_telegram_uses_only_bold(seeded: Path, now: datetime) -> None:
     with EventStore.open(seeded, secret=SECRET) as store:
-        text = summary_text(store, days=7)
+        text = summary_text(store, days=7, now=now)
     assert text.startswith("*Statistik Kawan Migran: 7 hari terakhir*\n")
     assert "*Topik teratas*" in text and "<" not in text and "](" not in text
 
@@ -114,11 +121,11 @@ def test_stats_days_widens_the_window(capsys: pytest.CaptureFixture[str], seeded
     assert "Pesan masuk: 6\nPengguna unik: 5 " in out
 
 
-def test_stats_on_an_empty_window(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_stats_on_an_empty_window(capsys: pytest.CaptureFixture[str], tmp_path: Path, now: datetime) -> None:
     db = tmp_path / "kosong.sqlite3"
     EventStore.open(db, secret=SECRET).close()
     code, out, _ = kawan(capsys, "stats", "--days", "1", "--db", str(db))
-    today = datetime.now(timezone.utc).date()
+    today = now.date()
     assert code == 0
     assert out == f"Statistik Kawan Migran: hari ini\n{dmy(today)} s.d. {dmy(today)} (UTC)\n\n" \
                   "Belum ada kegiatan pada periode ini.\n"
@@ -132,9 +139,9 @@ def test_stats_writes_the_chart(capsys: pytest.CaptureFixture[str], seeded: Path
 
 
 @pytest.mark.parametrize("days", [1, 7, 30, 180])
-def test_chart_is_a_readable_png(seeded: Path, days: int) -> None:
+def test_chart_is_a_readable_png(seeded: Path, days: int, now: datetime) -> None:
     with EventStore.open(seeded, secret=SECRET) as store:
-        png = summary_chart_png(store, days)
+        png = summary_chart_png(store, days, now)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (1200, 700)
     assert 5_000 < len(png) < 300_000
@@ -158,8 +165,8 @@ def test_bad_days_is_a_usage_error(capsys: pytest.CaptureFixture[str], days: str
     assert "argumen --days" in capsys.readouterr().err
 
 
-def test_unanswered_exact_output(capsys: pytest.CaptureFixture[str], seeded: Path) -> None:
-    today = datetime.now(timezone.utc).date()
+def test_unanswered_exact_output(capsys: pytest.CaptureFixture[str], seeded: Path, now: datetime) -> None:
+    today = now.date()
     code, out, err = kawan(capsys, "unanswered", "--days", "7")
     assert (code, err) == (0, "")
     assert out == f"""Pertanyaan yang belum terjawab baik, {dmy(today - timedelta(days=6))} s.d. {dmy(today)} (UTC): \
@@ -210,12 +217,12 @@ def test_export_inside_intents_warns(capsys: pytest.CaptureFixture[str], seeded:
     assert err.startswith(f"PERINGATAN: berkas ini ada di {intents}/.")
 
 
-def test_unanswered_on_an_empty_window(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_unanswered_on_an_empty_window(capsys: pytest.CaptureFixture[str], tmp_path: Path, now: datetime) -> None:
     db = tmp_path / "kosong.sqlite3"
     EventStore.open(db, secret=SECRET).close()
     draft = tmp_path / "draf.yml"
     code, out, _ = kawan(capsys, "unanswered", "--days", "1", "--db", str(db), "--export", str(draft))
-    today = datetime.now(timezone.utc).date()
+    today = now.date()
     assert code == 0
     assert out.startswith(f"Tidak ada pertanyaan yang belum terjawab pada {dmy(today)} s.d. {dmy(today)} (UTC).\n")
     assert yaml.safe_load(draft.read_text(encoding="utf-8"))["nlu"] == [{"intent": "perlu_dipilah", "examples": ""}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.admin.storage import EventStore
@@ -28,6 +29,11 @@ def settings_for(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
     if getattr(args, "intents", None):
         changes["intents_dir"] = args.intents
     return Settings(**{**settings.__dict__, **changes}) if changes else settings
+
+
+def utc_now() -> datetime:
+    """The report commands' clock: read once per command, so its days and its heading agree; tests fix it."""
+    return datetime.now(timezone.utc)
 
 
 def load_engine(settings: Settings) -> Engine:

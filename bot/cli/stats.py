@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Mapping
 from pathlib import Path
 
+from bot.cli import common
 from bot.cli.common import add_db_option, open_existing_store, positive_days, settings_for
 from bot.content.markup import to_plain
 
@@ -25,9 +26,10 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from bot.admin.stats_report import summary_chart_png, summary_text  # imported here: Pillow only for this command
 
     settings = settings_for(args, env)
+    now = common.utc_now()
     with open_existing_store(args, settings) as store:
-        print(to_plain(summary_text(store, args.days)))
+        print(to_plain(summary_text(store, args.days, now)))
         if args.chart:
-            args.chart.write_bytes(summary_chart_png(store, args.days))
+            args.chart.write_bytes(summary_chart_png(store, args.days, now))
             print(f"\nGrafik tersimpan: {args.chart}")
     return 0

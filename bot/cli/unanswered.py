@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.admin.storage import window
 from bot.admin.unanswered import PLACEHOLDER_INTENT, format_groups, group_questions, rasa_draft
+from bot.cli import common
 from bot.cli.common import add_db_option, open_existing_store, positive_days, settings_for
 
 
@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     settings = settings_for(args, env)
-    now = datetime.now(timezone.utc)
+    now = common.utc_now()
     with open_existing_store(args, settings) as store:
         questions = store.unanswered(args.days, now)
     first, last = window(args.days, now)
