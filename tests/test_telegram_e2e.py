@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from tests import telegram_payloads as tp
 from tests.processes import free_port
 from tests.telegram_emulator import ApiCall, BotApiEmulator
 from tests.telegram_offline import html_problems, plain
+
+# Every test here runs `kawan run` as a real process (a few seconds each to start).
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 42
@@ -93,11 +97,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
-    folder = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def launched(folder: Path, **extra: str) -> Iterator[RunningBot]:
+    """`kawan run` against a fresh emulator, once long polling has begun; killed at the end whatever happened."""
     emulator = BotApiEmulator().start()
-    process, log = start_bot(emulator, folder)
+    process, log = start_bot(emulator, folder, **extra)
     try:
         # Commands are set in post_init; deleteWebhook follows as long polling begins.
         emulator.wait_for(lambda calls: any(c.method == "deleteWebhook" for c in calls), START_TIMEOUT)
@@ -105,6 +109,22 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     finally:
         stop(process)
         emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    """One bot for the conversation tests; each test talks as its own users, so none needs another's traffic."""
+    with launched(tmp_path_factory.mktemp("e2e")) as bot:
+        yield bot
+
+
+@pytest.fixture
+def running(shared_bot: RunningBot) -> Iterator[RunningBot]:
+    """The shared bot; the test fails if the bot broke Telegram's rules (HTML, length, button data) meanwhile."""
+    rejected = len(shared_bot.emulator.rejected)
+    yield shared_bot
+    assert shared_bot.emulator.rejected[rejected:] == []
+    assert shared_bot.process.poll() is None
 
 
 def assert_valid(calls: list[ApiCall]) -> None:
@@ -147,13 +167,12 @@ def test_an_emergency_gets_the_contacts_in_the_first_message(running: RunningBot
     assert "110" in plain(first.text) and "129" in plain(first.text)
 
 
-def test_deep_links_open_a_topic_and_count_a_referral(running: RunningBot, engine: Engine) -> None:
+def test_deep_links_open_a_topic_or_the_welcome_for_a_referral(running: RunningBot, engine: Engine) -> None:
     (answer,) = running.converse(103, "/start paspor_ditahan")
     assert answer.text == render(engine.answer("paspor_ditahan"))[0].html
     code = referral_code(ADMIN, SECRET)
     (welcome,) = running.converse(104, f"/start ref_{code}")
     assert "selamat datang" in plain(welcome.text)
-    # Events are written on a background thread; the count is checked after shutdown, when all are flushed.
 
 
 def test_out_of_scope_text_gets_the_kind_fallback(running: RunningBot) -> None:
@@ -234,23 +253,32 @@ def test_start_up_sets_the_description_and_short_description(running: RunningBot
         [tt.SHORT_DESCRIPTION]
 
 
-def test_sigterm_stops_cleanly_and_nothing_private_was_kept(running: RunningBot) -> None:
-    assert running.emulator.rejected == []  # Telegram's rules (HTML, length, button data) were never broken
-    started = time.monotonic()
-    running.process.send_signal(signal.SIGTERM)
-    assert running.process.wait(timeout=10) == 0
-    assert time.monotonic() - started < 5
-    log = running.log.read_text(encoding="utf-8")
+def test_sigterm_stops_cleanly_and_nothing_private_was_kept(tmp_path: Path) -> None:
+    code = referral_code(ADMIN, SECRET)
+    people = {301: ANSWERED_QUESTION, 302: "tolong saya disekap majikan", 303: f"/start ref_{code}",
+              304: "resep rendang 0812-3456-7890"}
+    with launched(tmp_path) as bot:
+        for user, text in people.items():
+            assert bot.converse(user, text)
+        assert bot.emulator.rejected == []
+        started = time.monotonic()
+        bot.process.send_signal(signal.SIGTERM)
+        assert bot.process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+    log = bot.log.read_text(encoding="utf-8")
     assert tp.TOKEN not in log
     assert "Traceback" not in log
     assert ANSWERED_QUESTION not in log
-    stored = b"".join(p.read_bytes() for p in running.db.parent.glob("kawan.sqlite3*"))
-    assert ANSWERED_QUESTION.encode() not in stored and b"Pengguna" not in stored
-    with sqlite3.connect(running.db) as db:
-        assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'message'").fetchone()[0] >= 30
-        assert db.execute("SELECT COUNT(*) FROM events WHERE user_hash = '100'").fetchone() == (0,)
-        code = referral_code(ADMIN, SECRET)
+    stored = b"".join(p.read_bytes() for p in bot.db.parent.glob("kawan.sqlite3*"))
+    assert ANSWERED_QUESTION.encode() not in stored and b"Pengguna" not in stored and b"0812" not in stored
+    # Events are written on a background thread; after a clean shutdown every one is there.
+    with sqlite3.connect(bot.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'message'").fetchone() == (len(people),)
+        assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'emergency'").fetchone() == (1,)
         assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'referral' AND ref = ?", (code,)).fetchone() == (1,)
+        raw_ids = [str(user) for user in people]
+        assert db.execute(f"SELECT COUNT(*) FROM events WHERE user_hash IN ({', '.join('?' * len(raw_ids))})",
+                          raw_ids).fetchone() == (0,)
 
 
 # Webhook mode -----------------------------------------------------------------------------------
