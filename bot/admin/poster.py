@@ -161,7 +161,7 @@ def _emergency(draw: ImageDraw.ImageDraw, top: int) -> int:
     number_width = max(draw.textlength(number, font=number_font) for number, _, _ in EMERGENCY)
     text_left = left + 50 + number_width + 50
     width = right - 50 - text_left
-    y = top + title_height + 16
+    y: float = top + title_height + 16
     for index, (number, label, note) in enumerate(EMERGENCY):
         if index:
             draw.line((left + 40, y, right - 40, y), fill=LINE, width=3)

@@ -22,7 +22,7 @@ def qr_png(data: str, scale: int = 10) -> bytes:
 def qr_image(data: str, size: int) -> Image.Image:
     """The QR code as a Pillow image about `size` pixels wide, every module the same whole number of pixels."""
     code = segno.make(data, error=ERROR, micro=False)
-    width = code.symbol_size(scale=1, border=BORDER)[0]
+    width = int(code.symbol_size(scale=1, border=BORDER)[0])
     scale = max(1, size // width)
     image = Image.open(io.BytesIO(qr_png(data, scale=scale)))
     return image.convert("RGB")

@@ -11,7 +11,7 @@ from bot.content.knowledge import KnowledgeBase, read_knowledge
 from bot.content.offer_rules import OfferRules, read_offer_rules
 from bot.content.p3mi_list import FOLDER as CHECK_FOLDER
 from bot.content.p3mi_list import P3miList, read_p3mi
-from bot.content.training import MIN_EXAMPLES, OUT_OF_SCOPE, REQUIRED_FILES, TrainingData, read_training
+from bot.content.training import MIN_EXAMPLES, OUT_OF_SCOPE, REQUIRED_FILES, Example, TrainingData, read_training
 from bot.core.normalize import basic_tokens
 from bot.errors import KnowledgeError
 from bot.problems import Problem
@@ -51,7 +51,7 @@ def _cross_check(kb: KnowledgeBase, training: TrainingData, intents_dir: Path) -
                                     message=f"topik '{topic_id}' punya jawaban tetapi tidak punya contoh pertanyaan.",
                                     fix=f"tambahkan '- intent: {topic_id}' dengan contoh di salah satu berkas intents/."))
     # The same question under two intents teaches the matcher a contradiction.
-    seen: dict[str, object] = {}
+    seen: dict[str, Example] = {}
     for example in training.examples:
         key = " ".join(basic_tokens(example.text))
         other = seen.get(key)

@@ -142,8 +142,8 @@ def nlu_yml(bundle: Bundle) -> str:
         lines += _block("intent", intent, (e.text for e in training.examples if e.intent == intent))
     # Rasa applies synonyms to extracted entities only; they are kept so the lexicon travels with the data.
     by_target: dict[str, list[str]] = {}
-    for variant, target in training.lexicon.items():
-        by_target.setdefault(" ".join(target), []).append(" ".join(variant))
+    for variant, standard in training.lexicon.items():
+        by_target.setdefault(" ".join(standard), []).append(" ".join(variant))
     for target in sorted(by_target):
         lines += _block("synonym", target, sorted(by_target[target]))
     # Danger signals travel as Rasa lookups: word classes ("kelas.*") and one lookup per signal, so the

@@ -91,6 +91,8 @@ def build_application(settings: Settings, live: LiveKnowledge, store: StoreThrea
                       flood: FloodGuard | None = None,
                       watch_seconds: float | None = POLL_SECONDS) -> Application:
     """The configured Application; tests pass a recording `request` and run it without a network."""
+    # Without Telegram's limits (benchmarks against an emulator) the retries stay; only the pacing goes.
+    limits = {} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}
     builder = (
         Application.builder()
         .token(settings.token)
@@ -102,10 +104,8 @@ def build_application(settings: Settings, live: LiveKnowledge, store: StoreThrea
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_stop(_post_stop)
+        .rate_limiter(RetryingRateLimiter(retry_delays, **limits))
     )
-    # Without Telegram's limits (benchmarks against an emulator) the retries stay; only the pacing goes.
-    limits = {} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}
-    builder = builder.rate_limiter(RetryingRateLimiter(retry_delays, **limits))
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     else:

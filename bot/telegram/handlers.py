@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from telegram import Bot, Message, ReplyParameters, Update, User
+from telegram import Bot, CallbackQuery, Message, ReplyParameters, Update, User
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -323,6 +323,8 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
     st = state(context)
     chat = update.effective_chat
+    if chat is None:
+        return  # the command filter only passes messages, which always have a chat
     try:
         text = await st.store.call(summary_text, STATS_DAYS)
     except StoreUnavailable as exc:
@@ -337,7 +339,10 @@ async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question in the person's own words (edited messages too): the core decides the reply."""
     st = state(context)
-    question = without_mention(update.effective_message.text or "", context.bot.username)
+    message = update.effective_message
+    if message is None:
+        return  # the text filters only pass updates that carry a message
+    question = without_mention(message.text or "", context.bot.username)
     reply = st.live.engine.respond(question)
     # Send first: a reply on its way matters more than a statistic, and a 👎 needs the sent message id.
     await send_reply(update, context, reply, question)
@@ -353,10 +358,12 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on an inline button: navigation, a topic, or a 👍/👎 vote."""
     query = update.callback_query
+    if query is None:
+        return  # registered for callback queries only
     st = state(context)
     data = query.data or ""
     if data.startswith(f"{FEEDBACK_PREFIX}:"):
-        await vote(update, context, data)
+        await vote(update, context, query, data)
         return
     # Answer at once so the spinner stops even if the reply takes a while on a slow network.
     await query.answer()
@@ -365,9 +372,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reply(update, context, reply)
 
 
-async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE, data: str) -> None:
+async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, data: str) -> None:
     """A 👍/👎 press: counted (a 👎 with its masked question, when still in memory), thanked, thumbs removed."""
-    query = update.callback_query
     st = state(context)
     _, direction, topic = data.split(":", 2) if data.count(":") >= 2 else ("", "", "")
     message = query.message
