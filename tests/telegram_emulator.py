@@ -92,6 +92,7 @@ class BotApiEmulator:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)
         return f"http://{host}:{port}"
 
     def start(self) -> BotApiEmulator:
@@ -316,7 +317,10 @@ def _decode(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, i
         files: dict[str, int] = {}
         for part in parsed.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            if not isinstance(name, str):
+                continue  # not a form field
+            decoded = part.get_payload(decode=True)
+            payload = decoded if isinstance(decoded, bytes) else b""
             if part.get_filename():
                 files[name] = len(payload)
             else:

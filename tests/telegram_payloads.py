@@ -105,10 +105,11 @@ def callback_update(data: str, user_id: int, on_message: dict[str, Any] | None =
     }
 
 
-PHOTO = {"photo": [{"file_id": "AgAD-photo", "file_unique_id": "p1", "width": 90, "height": 90}]}
-STICKER = {"sticker": {"file_id": "CAAD-sticker", "file_unique_id": "s1", "width": 512, "height": 512,
+PHOTO: dict[str, Any] = {"photo": [{"file_id": "AgAD-photo", "file_unique_id": "p1", "width": 90, "height": 90}]}
+STICKER: dict[str, Any] = {"sticker": {"file_id": "CAAD-sticker", "file_unique_id": "s1", "width": 512, "height": 512,
                        "is_animated": False, "is_video": False, "type": "regular"}}
-VOICE = {"voice": {"file_id": "AwAD-voice", "file_unique_id": "v1", "duration": 3}}
-LOCATION = {"location": {"latitude": -10.17, "longitude": 123.6}}
-DOCUMENT = {"document": {"file_id": "BQAD-doc", "file_unique_id": "d1", "file_name": "kontrak.pdf"}}
-NON_TEXT = {"photo": PHOTO, "sticker": STICKER, "voice": VOICE, "location": LOCATION, "document": DOCUMENT}
+VOICE: dict[str, Any] = {"voice": {"file_id": "AwAD-voice", "file_unique_id": "v1", "duration": 3}}
+LOCATION: dict[str, Any] = {"location": {"latitude": -10.17, "longitude": 123.6}}
+DOCUMENT: dict[str, Any] = {"document": {"file_id": "BQAD-doc", "file_unique_id": "d1", "file_name": "kontrak.pdf"}}
+NON_TEXT: dict[str, dict[str, Any]] = {"photo": PHOTO, "sticker": STICKER, "voice": VOICE, "location": LOCATION,
+                                       "document": DOCUMENT}

@@ -44,7 +44,8 @@ def server() -> Iterator[str]:
     try:
         while True:
             if process.poll() is not None:
-                pytest.fail(f"server aksi berhenti (kode {process.returncode}):\n{process.stdout.read()}")
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"server aksi berhenti (kode {process.returncode}):\n{output}")
             try:
                 if http("GET", f"{base}/health")[0] == 200:
                     break

@@ -24,7 +24,9 @@ def test_poster_is_a4_and_its_qr_code_scans() -> None:
 
 def test_poster_uses_its_colours_and_leaves_margins_white() -> None:
     image = render_poster(PosterContent(link=LINK, shown_link="t.me/KawanMigranBot")).convert("RGB")
-    colours = {colour for _, colour in image.getcolors(maxcolors=1_000_000)}
+    counted = image.getcolors(maxcolors=1_000_000)
+    assert counted is not None
+    colours = {colour for _, colour in counted}
     assert {(11, 57, 84), (192, 57, 43), (0, 0, 0)} <= colours  # header, emergency box, QR modules
     assert image.getpixel((20, HEIGHT - 20)) == (255, 255, 255)
 

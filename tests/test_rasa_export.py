@@ -87,7 +87,7 @@ def test_nlu_round_trips_through_the_rasa_nlu_reader(tmp_path: Path, bundle: Bun
 def test_nlu_items_are_rasa_items_with_example_blocks(project: dict) -> None:
     nlu = project["data/nlu.yml"]
     assert set(nlu) == {"version", "nlu"} and nlu["version"] == "3.1"
-    kinds = {}
+    kinds: dict[str, list[str]] = {}
     for item in nlu["nlu"]:
         [kind] = [k for k in ("intent", "synonym", "lookup", "regex") if k in item]
         assert set(item) == {kind, "examples"}

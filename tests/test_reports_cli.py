@@ -146,7 +146,9 @@ def test_chart_is_a_readable_png(seeded: Path, days: int, now: datetime) -> None
     assert image.format == "PNG" and image.size == (1200, 700)
     assert 5_000 < len(png) < 300_000
     # The bars are drawn: the colour of answered messages appears on the chart.
-    assert (0, 114, 178) in {colour for _, colour in image.convert("RGB").getcolors(maxcolors=100_000)}
+    colours = image.convert("RGB").getcolors(maxcolors=100_000)
+    assert colours is not None
+    assert (0, 114, 178) in {colour for _, colour in colours}
 
 
 def test_missing_database_is_a_data_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -126,6 +126,7 @@ def test_cli_qr_help_names_the_environment_variable(capsys: pytest.CaptureFixtur
 def test_cli_qr_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                              options: tuple[str, ...], message: str) -> None:
     monkeypatch.chdir(tmp_path)
+    code: int | str | None
     try:
         code = main(["qr", *options])
     except SystemExit as exit_info:

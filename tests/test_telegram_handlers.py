@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,6 +175,7 @@ def test_a_question_gets_its_answer_with_feedback_related_topics_and_menu(bot: O
     shown = last_buttons(calls)
     assert shown[:2] == [("👍", f"fb:up:{reply.topic}"), ("👎", f"fb:down:{reply.topic}")]
     assert shown[-1] == (texts.MENU_BUTTON, "menu")
+    assert reply.topic is not None
     assert {f"topic:{t}" for t in engine.kb.topics[reply.topic].related} <= {data for _, data in shown}
 
 
@@ -245,7 +247,7 @@ def test_non_text_messages_get_a_polite_request_to_type(bot: OfflineBot, kind: s
 
 
 # Groups -----------------------------------------------------------------------------------------
-def group_update(text: str | None, **extra: object) -> dict:
+def group_update(text: str | None, **extra: Any) -> dict:
     return tp.message_update(text, USER, chat_id=tp.GROUP_ID, chat_type="supergroup", **extra)
 
 
