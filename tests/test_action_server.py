@@ -19,6 +19,9 @@ from bot.core.conversation import Engine
 from tests.conftest import ROOT
 from tests.processes import free_port, stop_process_group
 
+# Every test here talks to `kawan actions` running as a real process (several seconds to start).
+pytestmark = pytest.mark.slow
+
 START_TIMEOUT = 60.0
 
 

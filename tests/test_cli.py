@@ -27,6 +27,7 @@ def kawan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
     return code, out, err
 
 
+@pytest.mark.slow
 def test_ask_prints_the_answer_as_a_user_reads_it(capsys, engine) -> None:
     code, out, _ = kawan(capsys, "ask", "syarat jadi tki apa saja?")
     topic = engine.kb.topics["syarat_pmi"]
@@ -45,6 +46,7 @@ def test_ask_opens_the_details_a_button_would_open(capsys, engine) -> None:
     assert "Sumber (diperiksa " in out
 
 
+@pytest.mark.slow
 def test_ask_json_shape(capsys) -> None:
     code, out, _ = kawan(capsys, "ask", "--json", "syarat jadi tki apa saja?")
     payload = json.loads(out)
@@ -55,6 +57,7 @@ def test_ask_json_shape(capsys) -> None:
     assert "*" not in payload["text"]
 
 
+@pytest.mark.slow
 def test_ask_json_fallback_is_exact(capsys) -> None:
     code, out, _ = kawan(capsys, "ask", "--json", "resep rendang padang yang enak")
     payload = json.loads(out)
@@ -62,6 +65,7 @@ def test_ask_json_fallback_is_exact(capsys) -> None:
     assert payload["topic"] is None and payload["text"] == FALLBACK_TEXT and payload["emergency"] is False
 
 
+@pytest.mark.slow
 def test_ask_json_stdin_one_line_per_input_line(monkeypatch, capsys) -> None:
     import io
 
@@ -110,6 +114,7 @@ def test_usage_errors_exit_2_in_indonesian(capsys, args: list[str]) -> None:
         assert "Galat penggunaan:" in err and "Lihat: kawan --help" in err
 
 
+@pytest.mark.slow
 def test_chat_menu_numbers_work() -> None:
     script = "1\n1\nkeluar\n"
     result = subprocess.run([sys.executable, "-m", "bot", "chat"], input=script, capture_output=True, text=True,
@@ -120,6 +125,7 @@ def test_chat_menu_numbers_work() -> None:
     assert result.stdout.rstrip().endswith("Sampai jumpa. Hati-hati dan tetap aman. 🙏")
 
 
+@pytest.mark.slow
 def test_run_without_token_opens_the_terminal_chat() -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
     result = subprocess.run([sys.executable, "-m", "bot", "run"], input="paspor\n", capture_output=True, text=True,
@@ -129,6 +135,7 @@ def test_run_without_token_opens_the_terminal_chat() -> None:
     assert "Paspor dan visa" in result.stdout
 
 
+@pytest.mark.slow
 def test_eval_reports_per_topic_and_confusions(capsys, tmp_path) -> None:
     heldout = tmp_path / "uji.yml"
     heldout.write_text('questions:\n  - text: "syarat jadi tki apa saja"\n    topic: syarat_pmi\n'

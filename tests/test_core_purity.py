@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,7 @@ def test_pure_module_list_covers_the_core_packages() -> None:
         assert expected in names
 
 
+@pytest.mark.slow
 def test_core_imports_neither_telegram_nor_rasa_sdk() -> None:
     code = (
         "import sys\n"

@@ -43,6 +43,7 @@ def bump(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
 
+@pytest.mark.slow
 def test_a_good_edit_is_served_after_reload(data_copy: tuple[Path, Path]) -> None:
     live = live_over(*data_copy)
     assert NEW_LINE not in live.engine.answer("ltsa").text
@@ -51,6 +52,7 @@ def test_a_good_edit_is_served_after_reload(data_copy: tuple[Path, Path]) -> Non
     assert NEW_LINE in live.engine.answer("ltsa").text
 
 
+@pytest.mark.slow
 def test_a_broken_edit_keeps_the_previous_knowledge_and_returns_the_problems(data_copy: tuple[Path, Path]) -> None:
     live = live_over(*data_copy)
     before = live.engine
@@ -102,6 +104,7 @@ def test_snapshot_ignores_files_the_bot_does_not_read(data_copy: tuple[Path, Pat
     assert snapshot(data_copy) == before
 
 
+@pytest.mark.slow
 def test_the_watcher_reloads_good_edits_and_reports_broken_ones(data_copy: tuple[Path, Path]) -> None:
     live = live_over(*data_copy)
     outcomes: asyncio.Queue[tuple[Problem, ...]] = asyncio.Queue()

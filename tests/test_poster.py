@@ -48,6 +48,7 @@ def test_pdf_is_one_a4_page() -> None:
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["poster.png", "poster.pdf", "POSTER.PDF"])
 def test_cli_poster(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                     name: str) -> None:

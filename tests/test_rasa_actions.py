@@ -146,6 +146,7 @@ def test_engine_is_not_loaded_at_import_time() -> None:
     assert done.stdout.strip() == "0"
 
 
+@pytest.mark.slow
 def test_actions_load_the_engine_once_from_the_environment(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
     monkeypatch.setenv("KAWAN_KNOWLEDGE", str(KNOWLEDGE))
     monkeypatch.setenv("KAWAN_INTENTS", str(INTENTS))

@@ -28,7 +28,7 @@ from bot.rasa.export import project_files, write_project
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
 from tests.processes import free_port, stop_process_group
 
-pytestmark = pytest.mark.rasa_full
+pytestmark = [pytest.mark.rasa_full, pytest.mark.slow]
 
 RASA_PYTHON = os.environ.get("KAWAN_RASA_PYTHON", "")
 TRAIN_TIMEOUT = 45 * 60

@@ -68,6 +68,7 @@ def nearest_copy(text: str) -> float:
     return best
 
 
+@pytest.mark.slow
 def test_the_frozen_sets_are_there() -> None:
     kinds = Counter(kind for kind, _ in set_sentences())
     assert kinds["understanding"] >= 1050 and kinds["danger"] >= 600 and kinds["offers"] >= 150
@@ -83,6 +84,7 @@ def test_near_copy_measure(text: str, expected: float) -> None:
     assert nearest_copy(text) == pytest.approx(expected, abs=0.35)
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_no_evaluation_sentence_or_near_copy_is_in_intents() -> None:
     copies = [(kind, text) for kind, text in set_sentences()

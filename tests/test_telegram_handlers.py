@@ -353,6 +353,7 @@ def test_reload_by_an_admin_reports_the_counts(bot: OfflineBot, engine: Engine) 
     assert text == tt.RELOAD_OK.format(topics=len(engine.kb.topics), examples=len(engine.bundle.training.examples))
 
 
+@pytest.mark.slow
 def test_reload_with_broken_data_keeps_the_old_knowledge_and_lists_the_problems(
         settings: Settings, store: StoreThread, data_copy: tuple[Path, Path]) -> None:
     knowledge, intents = data_copy
@@ -468,6 +469,7 @@ def test_the_token_never_reaches_the_logs(bot: OfflineBot, caplog: pytest.LogCap
     assert tp.TOKEN not in caplog.text
 
 
+@pytest.mark.slow
 def test_the_file_watcher_reloads_by_itself_and_tells_the_admins(
         settings: Settings, store: StoreThread, data_copy: tuple[Path, Path]) -> None:
     knowledge, intents = data_copy

@@ -72,6 +72,7 @@ def test_long_answers_split_below_4096_at_paragraph_boundaries() -> None:
     assert shown == plain(to_html(reply.text + "\n\n" + tt.FEEDBACK_QUESTION))
 
 
+@pytest.mark.slow
 def test_a_single_huge_paragraph_is_cut_between_words() -> None:
     text = " ".join(f"*kata{n}*" for n in range(3000))
     chunks = split_markup(text)
