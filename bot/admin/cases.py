@@ -40,8 +40,12 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime(TIME_FORMAT)
 
 
+def _moment_of(stamp: str) -> datetime:
+    return datetime.strptime(stamp, TIME_FORMAT).replace(tzinfo=timezone.utc)
+
+
 def _moment(stamp: str | None) -> datetime | None:
-    return datetime.strptime(stamp, TIME_FORMAT).replace(tzinfo=timezone.utc) if stamp else None
+    return _moment_of(stamp) if stamp else None
 
 
 class ChatSealer:
@@ -96,7 +100,7 @@ _COLUMNS = "number, status, opened_at, ref, volunteer, answered_at, reminded_at,
 
 def _case(row: tuple, sealer: ChatSealer) -> Case:
     number, status, opened, ref, volunteer, answered, reminded, rating, warned, blob = row
-    return Case(number=number, status=status, opened_at=_moment(opened), ref=ref, volunteer=volunteer,
+    return Case(number=number, status=status, opened_at=_moment_of(opened), ref=ref, volunteer=volunteer,
                 answered_at=_moment(answered), reminded_at=_moment(reminded), rating=rating, media_warned=bool(warned),
                 chat_id=sealer.unseal(number, blob) if blob else None)
 
@@ -113,8 +117,13 @@ def open_case(store: EventStore, chat_id: int, ref: str | None, now: datetime) -
     with store.transaction() as db:
         number = db.execute("INSERT INTO cases (opened_at, status, ref) VALUES (?, 'open', ?)",
                             (_stamp(now), ref)).lastrowid
+        if number is None:
+            raise RuntimeError("SQLite gave the new case no number")
         db.execute("UPDATE cases SET chat = ? WHERE number = ?", (sealer.seal(number, chat_id), number))
-        return _get(db, sealer, number)
+        case = _get(db, sealer, number)
+        if case is None:
+            raise RuntimeError(f"case {number} vanished inside its own transaction")
+        return case
 
 
 def get_case(store: EventStore, number: int) -> Case | None:

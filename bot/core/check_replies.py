@@ -146,7 +146,7 @@ class Checker:
     def company_by_id(self, company_id: str) -> Reply:
         """A similar-name button: the company chosen, answered as found."""
         company = self.index.by_id(company_id) if self.index is not None else None
-        if company is None:
+        if company is None or self.index is None:
             return Reply(text=EMPTY_NAME, kind="check")
         return self.company_result_reply(CompanyCheck(company.name, "found", (company,), self.index.copy_date))
 

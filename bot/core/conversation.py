@@ -33,7 +33,9 @@ MENU_WORDS = frozenset({"menu", "mulai", "start", "daftar topik"})
 # What a button sends back: shells without buttons (the terminal, Rasa's text channels) send it as text.
 ACTION = re.compile(r"menu|(?:group|topic|more|darurat):[a-z0-9_]+")
 
-ReplyKind = Literal["welcome", "menu", "group", "answer", "details", "clarify", "fallback", "empty", "emergency"]
+# "check" is a reply of Cek tawaran or Cek PT (bot.core.check_replies).
+ReplyKind = Literal["welcome", "menu", "group", "answer", "details", "clarify", "fallback", "empty", "emergency",
+                    "check"]
 
 
 @dataclass(kw_only=True, frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.admin.share_card import CardContent, card_png
@@ -45,7 +45,7 @@ def reply_for_text(checker: Checker, text: str) -> Reply:
 class CheckRequest(filters.MessageFilter):
     """Messages that are checks: forwarded texts, advert-like long texts, and "cek PT X"."""
 
-    def filter(self, message) -> bool:  # type: ignore[no-untyped-def]
+    def filter(self, message: Message) -> bool:
         text = message.text or ""
         if not text or text.startswith("/"):
             return False
@@ -57,7 +57,8 @@ class CheckRequest(filters.MessageFilter):
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cek [teks]: check the text given, or ask for the offer or company name."""
     # "/start cek" (the deep link) carries "cek" as its argument; only "/cek TEKS" carries text to check.
-    is_start = (update.effective_message.text or "").startswith("/start")
+    message = update.effective_message
+    is_start = message is not None and (message.text or "").startswith("/start")
     text = "" if is_start else " ".join(context.args or [])
     if text:
         await _answer_text(update, context, text)
@@ -69,7 +70,8 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def check_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A forwarded or advert-like message, or the text after /cek."""
-    await _answer_text(update, context, update.effective_message.text or "")
+    if update.effective_message is not None:
+        await _answer_text(update, context, update.effective_message.text or "")
 
 
 async def _answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -94,7 +96,7 @@ class Awaiting(filters.MessageFilter):
         super().__init__()
         self.application = application
 
-    def filter(self, message) -> bool:  # type: ignore[no-untyped-def]
+    def filter(self, message: Message) -> bool:
         if not message.text or message.text.startswith("/"):
             return False
         data = self.application.chat_data.get(message.chat.id)
@@ -104,6 +106,8 @@ class Awaiting(filters.MessageFilter):
 async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Buttons of a check: the menu button, a similar company, a yes/no answer, or the share card."""
     query = update.callback_query
+    if query is None:
+        return  # registered for callback queries only
     st = state(context)
     user = update.effective_user
     await query.answer()  # at once, so the spinner stops even on a slow network

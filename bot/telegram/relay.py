@@ -162,13 +162,16 @@ async def offer(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/relawan: the request for a person."""
-    await offer(context, update.effective_chat.id)
+    if update.effective_chat is not None:
+        await offer(context, update.effective_chat.id)
 
 
 async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text such as "mau bicara dengan relawan"; in danger the emergency numbers come first."""
-    st, chat = state(context), update.effective_chat
-    reply = st.live.engine.respond(update.effective_message.text or "")
+    st, chat, message = state(context), update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return  # the text filter only passes messages, which always have a chat
+    reply = st.live.engine.respond(message.text or "")
     if reply.emergency:
         await send(context.bot, chat.id, render(reply))
         st.record_reply(reply, update.effective_user)
@@ -178,12 +181,15 @@ async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def user_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The user's buttons: ask for a volunteer, consent, or decline."""
     query = update.callback_query
+    if query is None:
+        return  # registered for callback queries only
     # Answer at once so the spinner stops even if opening the case takes a moment.
     await query.answer()
     chat = update.effective_chat
-    if chat is None or chat.type != ChatType.PRIVATE:
+    pressed = USER_ACTION.match(query.data or "")
+    if chat is None or chat.type != ChatType.PRIVATE or pressed is None:
         return
-    action = USER_ACTION.match(query.data or "").group(1)
+    action = pressed.group(1)
     if action == "tanya":
         await offer(context, chat.id)
         return
@@ -228,6 +234,8 @@ async def from_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A message of a person in a case: relayed to the group under the case number, never stored."""
     relay, st = relay_of(context), state(context)
     message = update.effective_message
+    if message is None:
+        return  # the InCase filter only passes messages
     chat_id = message.chat.id
     case = await st.store.call(get_case, relay.chats[chat_id]) if chat_id in relay.chats else None
     if case is None or not case.active:
@@ -235,21 +243,22 @@ async def from_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(context.bot, chat_id, render_markup(rt.ENDED_FOR_USER))
         return
     if message.text:
-        await _relay_text(update, context, case, message.text, edited=update.edited_message is not None)
+        await _relay_text(context, case, message, message.text, edited=update.edited_message is not None)
     elif message.photo or message.voice:
         await _relay_media(context, case, message)
     else:
         await send(context.bot, chat_id, render_markup(rt.ONLY_SOME_MEDIA))
 
 
-async def _relay_text(update: Update, context: ContextTypes.DEFAULT_TYPE, case: Case, text: str, edited: bool) -> None:
+async def _relay_text(context: ContextTypes.DEFAULT_TYPE, case: Case, message: Message, text: str,
+                      edited: bool) -> None:
     st = state(context)
     reply = st.live.engine.respond(text)
     details = ""
     if reply.emergency:
         # In danger the numbers come first, from the bot, before any volunteer could read the message.
-        await send(context.bot, update.effective_chat.id, render(reply, feedback=False))
-        st.record_reply(reply, update.effective_user)
+        await send(context.bot, message.chat.id, render(reply, feedback=False))
+        st.record_reply(reply, message.from_user)
     topic = st.live.engine.kb.topics.get(reply.topic) if reply.kind in GUESSED_KINDS and reply.topic else None
     if topic is not None:
         details += rt.TOPIC_PART.format(topic=html.escape(topic.title, quote=False))
@@ -278,8 +287,10 @@ async def _relay_media(context: ContextTypes.DEFAULT_TYPE, case: Case, message: 
     # Sent again by file id, never forwarded: a forward would carry the person's name.
     if message.photo:
         sent = await context.bot.send_photo(relay.group, message.photo[-1].file_id, caption=caption)
-    else:
+    elif message.voice:
         sent = await context.bot.send_voice(relay.group, message.voice.file_id, caption=caption)
+    else:
+        return  # only photos and voice notes reach here
     await st.store.call(link_message, case.number, relay.group, sent.message_id)
 
 
@@ -303,7 +314,9 @@ async def volunteer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if not _volunteer_admitted(update, context):
         return
     relay, st = relay_of(context), state(context)
-    message = update.effective_message
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.reply_to_message is None or user is None:
+        return  # the RepliesToBot filter only passes replies, and _volunteer_admitted checked the user
     case = await st.store.call(case_of_message, relay.group, message.reply_to_message.message_id)
     if case is None:
         return
@@ -318,7 +331,7 @@ async def volunteer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if not await _to_user(context, case.chat_id, outgoing):
         await _to_group(context, case.number, rt.NOT_DELIVERED.format(label=case.label), quote=message)
         return
-    code = referral_code(update.effective_user.id, st.store.secret)
+    code = referral_code(user.id, st.store.secret)
     await st.store.call(mark_answered, case.number, code, relay.clock())
 
 
@@ -349,6 +362,8 @@ async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/selesai: in a private chat ends the person's case; in the group, as a reply to a case message, that case."""
     relay, st = relay_of(context), state(context)
     chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return  # commands always come in a message with a chat
     if chat.id == relay.group:
         if not _volunteer_admitted(update, context):
             return
@@ -372,8 +387,11 @@ async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Case buttons: take, close or block (volunteers' group only); end or rate (the case's user only)."""
     query = update.callback_query
+    pressed = CASE_ACTION.match(query.data or "") if query is not None else None
+    if query is None or pressed is None:
+        return  # registered for callback queries matching CASE_ACTION only
     relay, st = relay_of(context), state(context)
-    action, raw_number, vote = CASE_ACTION.match(query.data or "").groups()
+    action, raw_number, vote = pressed.groups()
     number = int(raw_number)
     chat = query.message.chat if query.message else None
     if action in ("selesai", "nilai"):
@@ -399,7 +417,7 @@ async def case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if action == "ambil":
         code = referral_code(user.id, st.store.secret)
         taken, case = await st.store.call(take_case, number, code, relay.clock())
-        if not taken:
+        if not taken or case is None:
             await query.answer(rt.ALREADY_TAKEN if case is not None and case.active else rt.CASE_ENDED)
             return
         await query.answer(rt.TAKEN_TOAST)
