@@ -43,6 +43,12 @@ class ApiCall:
     message_id: int | None = None  # of the message a send created
 
     @property
+    def created(self) -> int:
+        """The message_id of the message this send created; fails the test if it created none."""
+        assert self.message_id is not None, f"{self.method} created no message"
+        return self.message_id
+
+    @property
     def caption(self) -> str:
         return str(self.params.get("caption", ""))
 

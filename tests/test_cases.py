@@ -27,7 +27,8 @@ def store(tmp_path: Path) -> Iterator[EventStore]:
 
 def test_case_numbers_read_like_k_and_four_digits() -> None:
     assert [c.case_label(n) for n in (1, 427, 12345)] == ["#K-0001", "#K-0427", "#K-12345"]
-    assert c.CASE_NUMBER.search("pesan #K-0427 baru").group(1) == "0427"
+    found = c.CASE_NUMBER.search("pesan #K-0427 baru")
+    assert found is not None and found.group(1) == "0427"
 
 
 def test_the_chat_id_is_stored_only_sealed_and_only_for_that_case(store: EventStore, tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_only_the_first_volunteer_takes_a_case(store: EventStore) -> None:
     case = c.open_case(store, USER_CHAT, None, NOW)
     assert c.take_case(store, case.number, "aaaaaaaa", NOW)[0] is True
     taken, again = c.take_case(store, case.number, "bbbbbbbb", NOW)
-    assert taken is False and again.volunteer == "aaaaaaaa" and again.status == "taken"
+    assert taken is False and again is not None and again.volunteer == "aaaaaaaa" and again.status == "taken"
 
 
 @pytest.mark.parametrize(("vote", "status", "counted"), [
@@ -103,7 +104,7 @@ def test_a_message_in_the_group_finds_its_case(store: EventStore) -> None:
     case = c.open_case(store, USER_CHAT, "kode1234", NOW)
     c.link_message(store, case.number, -100, 77)
     found = c.case_of_message(store, -100, 77)
-    assert found.number == case.number and found.ref == "kode1234" and found.chat_id == USER_CHAT
+    assert found is not None and found.number == case.number and found.ref == "kode1234" and found.chat_id == USER_CHAT
     assert c.case_of_message(store, -100, 78) is None
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.telegram_offline import plain
-from tests.test_telegram_e2e import RunningBot, assert_valid, running  # noqa: F401 - the fixture
+from tests.test_telegram_e2e import RunningBot, assert_valid, running, shared_bot  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.slow
 ADVERT = ("📢 DIBUTUHKAN SEGERA 📢\nPekerja pabrik elektronik di Malaysia\nGaji RM 1.800 + lembur\n"
           "Daftar lewat PT Bali Pesona Abadi, pelatihan di BLK 1 bulan\nInfo lanjut datang ke kantor kami")
-FORWARDED = {"forward_origin": {"type": "hidden_user", "date": 1764400000, "sender_user_name": "Grup Loker"}}
+FORWARDED: dict[str, Any] = {"forward_origin": {"type": "hidden_user", "date": 1764400000, "sender_user_name": "Grup Loker"}}
 
 
 def test_forwarded_advert_questions_by_button_and_share_card(running: RunningBot) -> None:  # noqa: F811

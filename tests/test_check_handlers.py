@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from bot.admin.store_thread import StoreThread
 from tests import telegram_payloads as tp
-from tests.telegram_offline import OfflineBot, plain
+from tests.telegram_offline import Call, OfflineBot, plain
 from tests.test_telegram_handlers import USER, bot, clock, press, settings, store  # noqa: F401
 
 ADVERT = ("🔥 LOWONGAN KERJA KAMBOJA 🔥 Posisi admin online, gaji 20 JUTA/bulan, tidak perlu pengalaman, "
           "berangkat minggu ini juga. Minat inbox kak Rian, biaya proses 3 juta bayar dulu.")
 
 
-def texts_of(calls) -> list[str]:  # type: ignore[no-untyped-def]
+def texts_of(calls: list[Call]) -> list[str]:
     return [plain(c.params["text"]) for c in calls if c.method == "sendMessage"]
 
 

@@ -98,7 +98,9 @@ def in_group(text: str, replied: Call, user: int = VOLUNTEER, **extra: Any) -> d
 
 
 def label(call: Call) -> str:
-    return CASE.search(plain(str(call.params.get("text") or call.params.get("caption")))).group()
+    found = CASE.search(plain(str(call.params.get("text") or call.params.get("caption"))))
+    assert found is not None, call.params
+    return found.group()
 
 
 # Off by default ---------------------------------------------------------------------------------

@@ -24,6 +24,13 @@ SILENT = 7391824651
 VOLUNTEERS = (6100000001, 6100000002, 6100000003, 6100000004, 6100000005)
 WAIT = 15.0
 CASE = re.compile(r"#K-(\d+)")
+
+
+def case_of(text: str) -> str:
+    """The case label (#K-0001) in a text; fails the test if there is none."""
+    found = CASE.search(text)
+    assert found is not None, text
+    return found.group()
 UNLIMITED = ("import os, sys; from bot.settings import Settings; from bot.telegram.app import run_bot; "
              "sys.exit(run_bot(Settings.from_env(os.environ), telegram_limits=False))")
 pytestmark = pytest.mark.slow
@@ -55,12 +62,12 @@ class Scene:
 
     def press(self, user: int, message: ApiCall, data: str, chat: int | None = None) -> int:
         since = self.emulator.mark()
-        self.emulator.press(user, message.message_id, data, chat_id=chat)
+        self.emulator.press(user, message.created, data, chat_id=chat)
         return since
 
     def reply(self, volunteer: int, message: ApiCall, text: str | None, **fields: object) -> int:
         since = self.emulator.mark()
-        self.emulator.reply_in_group(GROUP, volunteer, message.message_id, text, **fields)
+        self.emulator.reply_in_group(GROUP, volunteer, message.created, text, **fields)
         return since
 
     def open_case(self, user: int) -> ApiCall:
@@ -105,7 +112,7 @@ def test_a_case_from_consent_to_rating_survives_a_restart_and_leaves_no_identity
         assert scene.sent(GROUP, 0) == []
         since = scene.press(ASKER, consent, "relawan:ya")
         header = scene.expect(GROUP, "permintaan baru", since)
-        number = CASE.search(plain(header.text)).group()
+        number = case_of(plain(header.text))
 
         relayed = scene.expect(GROUP, said[0], scene.say(ASKER, said[0]))
         assert plain(relayed.text).startswith(number) and html_problems(relayed.text) == []
@@ -125,7 +132,7 @@ def test_a_case_from_consent_to_rating_survives_a_restart_and_leaves_no_identity
 
         # A second person asks and nobody answers.
         silent_header = scene.open_case(SILENT)
-        silent_number = CASE.search(plain(silent_header.text)).group()
+        silent_number = case_of(plain(silent_header.text))
         scene.expect(GROUP, said[1], scene.say(SILENT, said[1]))
         assert_nothing_identifying(stored_bytes(tmp_path), (ASKER, SILENT), said + answered)
 
@@ -188,7 +195,7 @@ def test_fifty_people_open_cases_at_once_while_volunteers_reply(tmp_path: Path) 
             emulator.say(person, "/relawan")
         for person in people:
             consent = scene.expect(person, "bukan polisi", 0)
-            emulator.press(person, consent.message_id, "relawan:ya")
+            emulator.press(person, consent.created, "relawan:ya")
         replied: set[int] = set()
         errors: list[str] = []
 
@@ -198,7 +205,7 @@ def test_fifty_people_open_cases_at_once_while_volunteers_reply(tmp_path: Path) 
                 for index, person in enumerate(people):
                     relayed = scene.expect(GROUP, f"{token[person]} satu", 0)
                     volunteer = VOLUNTEERS[index % len(VOLUNTEERS)]
-                    emulator.reply_in_group(GROUP, volunteer, relayed.message_id, f"jawaban untuk {token[person]}")
+                    emulator.reply_in_group(GROUP, volunteer, relayed.created, f"jawaban untuk {token[person]}")
                     replied.add(person)
             except AssertionError as exc:
                 errors.append(str(exc))
@@ -220,8 +227,8 @@ def test_fifty_people_open_cases_at_once_while_volunteers_reply(tmp_path: Path) 
             # Nothing lost: both messages in the group, under the same case number, each exactly once.
             one, two = (scene.sent(GROUP, 0, f"{token[person]} {word}") for word in ("satu", "dua"))
             assert len(one) == 1 and len(two) == 1
-            numbers[person] = CASE.search(plain(one[0].text)).group()
-            assert CASE.search(plain(two[0].text)).group() == numbers[person]
+            numbers[person] = case_of(plain(one[0].text))
+            assert case_of(plain(two[0].text)) == numbers[person]
             # Nothing to the wrong person: each person got only their own answer.
             delivered = [plain(c.text) for c in emulator.replies(person) if plain(c.text).startswith("Relawan Kawan PMI:")]
             assert delivered == [f"Relawan Kawan PMI: jawaban untuk {token[person]}"]
