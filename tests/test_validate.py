@@ -7,12 +7,13 @@ synthetic data alone, on a fixed day.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.content.knowledge import read_knowledge
 from bot.content.validate import load_bundle, validate
 from bot.errors import KnowledgeError
 from tests.conftest import KNOWLEDGE
@@ -40,15 +41,18 @@ EXAMPLES = "".join(f"      - contoh pertanyaan uji nomor {n} tentang zebra\n" fo
 INTENT = f'version: "3.1"\nnlu:\n  - intent: uji_topik\n    examples: |\n{EXAMPLES}'
 
 
-def last_checked(knowledge: Path) -> date:
-    """The latest `checked` date in a knowledge folder, read by the validator itself."""
-    kb, _ = read_knowledge(knowledge, date.max, NEVER_STALE)
-    assert kb is not None
-    return max(topic.checked for topic in kb.topics.values())
+def latest_date(folder: Path) -> date:
+    """The latest YYYY-MM-DD date written in the folder's YAML files (checked dates, copy dates, any other)."""
+    found: list[date] = []
+    for path in folder.rglob("*.yaml"):
+        for text in re.findall(r"\b\d{4}-\d{2}-\d{2}\b", path.read_text(encoding="utf-8")):
+            with contextlib.suppress(ValueError):
+                found.append(date.fromisoformat(text))
+    return max(found)
 
 
-# The real data is never in the future on the day it was last checked.
-DATA_DAY = last_checked(KNOWLEDGE)
+# The real data is never in the future on the latest day it mentions.
+DATA_DAY = latest_date(KNOWLEDGE)
 
 
 def write(data: tuple[Path, Path], topic: str, intent: str) -> tuple[Path, Path]:
