@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,8 @@ def test_secure_delete_is_on_and_purged_rows_leave_neither_database_nor_wal(tmp_
 def test_forged_topic_or_referral_fields_are_never_stored(tmp_path: Path, field: str, value: str) -> None:
     db = tmp_path / "kawan.sqlite3"
     with EventStore.open(db, secret="s") as store:
-        store.record("feedback_up", 1, **{field: value})
+        forged: dict[str, Any] = {field: value}
+        store.record("feedback_up", 1, **forged)
         assert store.stats(1).count("feedback_up") == 1
     assert value.encode() not in b"".join(p.read_bytes() for p in tmp_path.glob("kawan.sqlite3*") if p.is_file())
 
@@ -150,7 +152,7 @@ def notices() -> list[str]:
     return []
 
 
-def open_thread(path: Path, notices: list[str], **options: object) -> StoreThread:
+def open_thread(path: Path, notices: list[str], **options: Any) -> StoreThread:
     thread = StoreThread.open(path, "rahasia", delays=(0.05,), **options)
     thread.set_notify(notices.append)
     return thread

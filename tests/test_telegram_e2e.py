@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -356,8 +357,8 @@ def test_private_details_reach_neither_the_database_nor_the_wal_nor_the_log(tmp_
         for user, text in enumerate(PRIVATE_MESSAGES, start=6001):
             since = emulator.mark()
             emulator.say(user, text)
-            emulator.wait_for(lambda calls, user=user, since=since: bool(emulator.replies(user, since)),
-                              REPLY_TIMEOUT)
+            emulator.wait_for(functools.partial(lambda _calls, user, since: bool(emulator.replies(user, since)),
+                                                user=user, since=since), REPLY_TIMEOUT)
         # The WAL is checked while the bot still runs, before any checkpoint folds it into the database.
         while_running = on_disk(db)
         process.send_signal(signal.SIGTERM)

@@ -102,7 +102,7 @@ def parse_pattern(text: str) -> tuple[Pattern, str | None]:
         elif raw.startswith("<") or raw.endswith(">"):
             return (), f"kelas kata {raw!r} tidak bisa dibaca (tulis <nama> atau <nama:pasif>)"
         else:
-            words: list[str] = []
+            words = []
             for alternative in raw.split("|"):
                 tokens = phrase(alternative)
                 if len(tokens) != 1:

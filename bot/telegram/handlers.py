@@ -434,6 +434,8 @@ class ForeignPublicCommand(filters.MessageFilter):
 
 
 async def foreign_public_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None:
+        return  # the ForeignPublicCommand filter only passes messages
     name, _ = _command_parts(update.effective_message)
     await PUBLIC_COMMANDS[name](update, context)
 

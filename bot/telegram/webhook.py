@@ -10,6 +10,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
+import tornado.http1connection
 import tornado.web
 from telegram import Bot, Update
 from telegram.ext import ExtBot
@@ -28,7 +29,7 @@ Health = Callable[[], dict[str, Any]]
 class UpdateHandler(tornado.web.RequestHandler):
     """Checks the secret and the announced size from the headers alone, then reads at most MAX_BODY bytes."""
 
-    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, bot: Bot, update_queue: asyncio.Queue, secret_token: str | None) -> None:
         self.bot = bot
@@ -49,7 +50,9 @@ class UpdateHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         if announced > MAX_BODY:
             raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        self.request.connection.set_max_body_size(MAX_BODY)  # type: ignore[attr-defined]
+        connection = self.request.connection
+        if isinstance(connection, tornado.http1connection.HTTP1Connection):  # the only kind Tornado's server makes
+            connection.set_max_body_size(MAX_BODY)
 
     def data_received(self, chunk: bytes) -> None:
         self._size += len(chunk)
@@ -83,7 +86,7 @@ class UpdateHandler(tornado.web.RequestHandler):
 class HealthHandler(tornado.web.RequestHandler):
     """GET /healthz: 200 while the bot runs, with what it serves; for Docker, systemd and load balancers."""
 
-    SUPPORTED_METHODS = ("GET",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("GET",)
 
     def initialize(self, health: Health) -> None:
         self.health = health
@@ -96,13 +99,14 @@ class HealthHandler(tornado.web.RequestHandler):
 class WebhookApp(tornado.web.Application):
     """PTB's webhook application with the handlers above."""
 
-    health: Health = staticmethod(lambda: {"status": "ok"})  # type: ignore[assignment]
+    health: Health = staticmethod(lambda: {"status": "ok"})
 
     def __init__(self, webhook_path: str, bot: Bot, update_queue: asyncio.Queue,
                  secret_token: str | None = None) -> None:
-        shared = {"bot": bot, "update_queue": update_queue, "secret_token": secret_token}
+        shared: dict[str, Any] = {"bot": bot, "update_queue": update_queue, "secret_token": secret_token}
+        checks: dict[str, Any] = {"health": type(self).health}
         handlers = [
-            (HEALTH_PATH, HealthHandler, {"health": type(self).health}),
+            (HEALTH_PATH, HealthHandler, checks),
             (rf"{webhook_path}/?", UpdateHandler, shared),
         ]
         super().__init__(handlers)
@@ -113,10 +117,11 @@ class WebhookApp(tornado.web.Application):
 
 def install(health: Health) -> None:
     """Make PTB's run_webhook serve WebhookApp (PTB offers no hook for its web application)."""
-    WebhookApp.health = staticmethod(health)  # type: ignore[assignment]
+    WebhookApp.health = staticmethod(health)
     if not hasattr(ptb_updater, "WebhookAppClass"):
         raise RuntimeError("python-telegram-bot changed its webhook server; update bot/telegram/webhook.py")
-    ptb_updater.WebhookAppClass = WebhookApp  # type: ignore[attr-defined,misc]
+    # PTB offers no hook, so its class is replaced by ours, which takes the same arguments.
+    ptb_updater.WebhookAppClass = WebhookApp  # type: ignore[assignment,misc]
 
 
 class UpdateContentFilter(logging.Filter):
