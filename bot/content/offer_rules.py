@@ -25,7 +25,7 @@ SCOPES = ("kalimat", "teks")
 CHECKS = ("gaji", "umur")
 SIGN_FIELDS: dict[str, type] = {
     "id": str, "kind": str, "title": str, "why": str, "scope": str, "patterns": list, "not_if": list,
-    "check": str, "sources": list, "checked": date,
+    "check": str, "negation": bool, "sources": list, "checked": date,
 }
 SIGN_REQUIRED = {"id", "kind", "title", "why", "scope", "patterns", "sources", "checked"}
 QUESTION_FIELDS: dict[str, type] = {"id": str, "text": str, "unless": list, "yes": str, "no": str}
@@ -53,6 +53,8 @@ class Sign:
     check: str
     sources: tuple[Source, ...]
     checked: date
+    # True: a match right after a negation word ("tidak lewat Batam", "son usah BLK") does not count.
+    negation: bool = False
 
     @property
     def is_warning(self) -> bool:
@@ -176,7 +178,7 @@ def _read_sign(where: Where, item: LineDict, today: date) -> tuple[Sign | None, 
     if any(p.is_error for p in problems) or checked is None:
         return None, problems
     return Sign(sign_id, item["kind"], item["title"].strip(), " ".join(item["why"].split()), item["scope"],
-                patterns, not_if, item.get("check", ""), sources, checked), problems
+                patterns, not_if, item.get("check", ""), sources, checked, bool(item.get("negation", False))), problems
 
 
 def _read_question(where: Where, item: LineDict, sign_ids: set[str]) -> tuple[Question | None, list[Problem]]:

@@ -18,25 +18,52 @@ MAX_QUESTIONS = 3
 NEEDED_FOR_CLEAR = frozenset({"daftar_disnaker", "kontrak_tertulis"})
 # Gaji: monthly pay in millions of rupiah above which any job is "far above" (the labelled dev set agrees);
 # lower where the destination itself is a scam hub (non-placement countries).
-SALARY_ANYWHERE = 25.0
+SALARY_ANYWHERE = 20.0
 SALARY_NON_PLACEMENT = 10.0
+# Where legal wages are themselves high (Korea, Japan, Europe, Australia ...), "far above" starts higher.
+SALARY_HIGH_WAGE = 30.0
+_HIGH_WAGE_PLACES = re.compile(
+    r"\b(korea|korsel|jepang|japan|jerman|germany|eropa|europe|belanda|inggris|england|australia|selandia baru|"
+    r"new zealand|amerika|usa|kanada|canada)\b")
 # Rough rupiah value (in millions) of one unit, only to compare with the limits above; never shown to anyone.
 CURRENCY_MILLIONS = {
     "usd": 0.016, "$": 0.016, "us$": 0.016, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
     "ringgit": 0.0035, "hk$": 0.002, "nt$": 0.0005, "bnd": 0.012, "sar": 0.0043, "riyal": 0.0043, "rial": 0.0043,
-    "dinar": 0.05, "omr": 0.042, "pln": 0.004, "yen": 0.0001, "won": 0.000012,
+    "dinar": 0.05, "omr": 0.042, "pln": 0.004, "yen": 0.0001, "won": 0.000012, "rp": 0.000001,
+    "hkd": 0.002, "ntd": 0.0005, "aed": 0.0044, "dirham": 0.0044, "qr": 0.0044, "qar": 0.0044, "bhd": 0.043,
+    "kwd": 0.053, "myr": 0.0035,
 }
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
 _MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\b")
-_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|usd|sgd|rm|bnd|sar|omr|pln|\$)\s*{_NUMBER}")
-_AFTER = re.compile(rf"{_NUMBER}\s*(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|yen|won)\b")
+_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|\$)\.?\s*{_NUMBER}")
+_AFTER = re.compile(rf"{_NUMBER}\s*(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|yen|won|hkd|ntd|"
+                    r"aed|dirham|qr|qar|bhd|kwd|myr)\b")
 _SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income)\b")
 _AGE_RANGE = re.compile(r"\b(?:umur|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*(?:-|s/d|sampai)\s*\d{1,2}")
 _AGE_ONE = re.compile(r"\b(?:umur|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
 _AGE_YEARS = re.compile(r"\b(\d{1,2})\s*(?:-|s/d)\s*\d{1,2}\s*(?:th|thn|tahun)\b")
 _AGE_UP = re.compile(r"\b(\d{1,2})\s*(?:th|thn|tahun)\s*ke\s*atas\b")
 # A question mark stays with its sentence ("Kontrak? Nanti aja di sana"); dots inside numbers do not split.
-_CLAUSE_END = re.compile(r"[\n!;]+|(?<=\?)\s+|\.(?=\s|$)|(?<!\d)\.(?!\d)")
+# Nor do the dots of short forms that lead into what follows ("Hub. Bunda Sari", "rek. pribadi", "No. WA").
+_CLAUSE_END = re.compile(r"[\n!;]+|(?<=\?)\s+|(?<!\bhub)(?<!\bno)(?<!\brek)(?<!\bbpk)(?<!\bmr)(?<!\bmrs)(?<!\bjl)"
+                         r"(?<!\bkab)(?<!\bdr)(?:\.(?=\s|$)|(?<!\d)\.(?!\d))")
+# Amounts written in words ("dua puluh lima juta", "satu juta lima ratus", "lima ratus ribu") become digits so
+# that money and pay rules see them; only runs of number words that contain "ribu" or "juta" are rewritten.
+_DIGIT_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+                "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000}
+_NUMBER_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu|setengah|" \
+    r"belas|puluh|ratus|ribu|juta)"
+_FIRST_NUMBER_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu|setengah)"
+_WORD_AMOUNT = re.compile(rf"\b{_FIRST_NUMBER_WORD}(?:\s+{_NUMBER_WORD})*\b")
+# Negation words that cancel a following sign when its rule says `negation: true` ("no" before hp/wa is a number).
+_NEGATION = frozenset({
+    "tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "bukan", "bkn", "tanpa", "tnp",
+    "tnpa", "jangan", "jgn", "son", "sonde", "no", "not", "non", "never", "without", "belum", "blm", "waspada",
+    "awas", "hindari",
+})
+_NEGATION_REACH = 4  # words before the match that a negation word may stand in
+_NEGATION_STOP = re.compile(r"[,;:()\[\]]|\b(?:tapi|tp|tetapi|namun|but|padahal|melainkan)\b")
+_NOT_NEGATION = re.compile(r"\bno\.?\s*(?:hp|wa|telp|tlp|telpon|rek|rekening|hape|kontak|izin)\b")
 MIN_ADVERT_CHARS = 120
 _ADVERT_WORDS = re.compile(
     r"\b(lowongan|loker|dibutuhkan|dicari|dibthkn|gaji|gj|salary|berangkat|brgkt|terbang|kerja|visa|paspor|"
@@ -77,9 +104,55 @@ class OfferCheck:
         }
 
 
+def _word_amount(words: str) -> str:
+    """'dua puluh lima juta' -> '25 juta'; runs without ribu/juta are left as they are."""
+    parts = words.split()
+    if not {"ribu", "juta"} & set(parts) and "seribu" not in parts:
+        return words
+    total, group, small = 0.0, 0.0, 0.0
+    for word in parts:
+        if word in _DIGIT_WORDS:
+            value = _DIGIT_WORDS[word]
+            if value >= 100:
+                group += small + value
+                small = 0
+            else:
+                small += value
+        elif word == "setengah":
+            small += 0.5
+        elif word == "belas":
+            small += 10
+        elif word == "puluh":
+            small *= 10
+        elif word == "ratus":
+            group += (small or 1) * 100
+            small = 0
+        elif word == "ribu":
+            total += (group + small or 1) * 1000
+            group = small = 0
+        elif word == "juta":
+            total += (group + small or 1) * 1_000_000
+            group = small = 0
+    # "satu juta lima ratus" is said for 1.5 million: a bare tail after "juta" counts in thousands.
+    total += (group + small) * (1000 if total >= 1_000_000 else 1)
+    if total >= 1_000_000:
+        return f"{total / 1_000_000:g} juta"
+    return f"{total / 1000:g} ribu"
+
+
 def prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return _WORD_AMOUNT.sub(lambda m: _word_amount(m.group(0)), text)
+
+
+def negated(text: str, start: int) -> bool:
+    """A negation word stands in the few words before `start`, with no comma or "tapi" in between."""
+    before = _NOT_NEGATION.sub(" ", text[:start])
+    stops = list(_NEGATION_STOP.finditer(before))
+    if stops:
+        before = before[stops[-1].end():]
+    return bool(_NEGATION & set(re.findall(r"[a-z]+", before)[-_NEGATION_REACH:]))
 
 
 def clauses(text: str) -> list[str]:
@@ -87,8 +160,14 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_END.split(text) if c and c.strip()]
 
 
-def _matches(pattern: Pattern, text: str) -> bool:
-    return all(part.search(text) for part in pattern)
+def _matches(pattern: Pattern, text: str, negation: bool = False) -> bool:
+    first, *rest = pattern
+    if negation:
+        if not any(not negated(text, m.start()) for m in first.finditer(text)):
+            return False
+    elif not first.search(text):
+        return False
+    return all(part.search(text) for part in rest)
 
 
 def _number(raw: str | None) -> float:
@@ -124,7 +203,10 @@ def youngest_age(text: str) -> int | None:
 def _check(sign: Sign, text: str, found: set[str]) -> bool:
     if sign.check == "gaji":
         pay = monthly_pay_millions(text)
-        limit = SALARY_NON_PLACEMENT if "negara_bukan_penempatan" in found else SALARY_ANYWHERE
+        if "negara_bukan_penempatan" in found:
+            limit = SALARY_NON_PLACEMENT
+        else:
+            limit = SALARY_HIGH_WAGE if _HIGH_WAGE_PLACES.search(text) else SALARY_ANYWHERE
         return pay >= limit
     if sign.check == "umur":
         age = youngest_age(text)
@@ -138,7 +220,7 @@ def find_signs(rules: OfferRules, text: str) -> list[str]:
     scopes = {"kalimat": clauses(prepared), "teks": [prepared]}
     found: set[str] = set()
     for sign in rules.signs:
-        hit = any(_matches(p, part) and not any(_matches(n, part) for n in sign.not_if)
+        hit = any(_matches(p, part, sign.negation) and not any(_matches(n, part) for n in sign.not_if)
                   for part in scopes[sign.scope] for p in sign.patterns)
         if hit or (sign.check and _check(sign, prepared, found)):
             found.add(sign.id)
