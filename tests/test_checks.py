@@ -13,7 +13,7 @@ from bot.content.offer_rules import GOOD_IDS, WARNING_IDS
 from bot.content.validate import load_bundle
 from bot.core.check_replies import Checker, OfferState
 from bot.core.company_check import company_names
-from bot.core.offer_check import find_signs, looks_like_offer, monthly_pay_millions, youngest_age
+from bot.core.offer_check import find_signs, looks_like_offer, monthly_pay_millions, prepare, youngest_age
 from tests.conftest import ROOT
 
 
@@ -75,6 +75,23 @@ def test_found_and_not_found_wording(checker: Checker) -> None:
     ("Pelatihan di BLK 2 bulan", "pelatihan_blk", True),
     ("Tanpa tes, tanpa pelatihan", "pelatihan_blk", False),
     ("Kontrak su tanda tangan dalam bahasa Indonesia", "kontrak_tertulis", True),
+    # negation scope: a negation word just before the match cancels it, one after it or past a comma does not
+    ("Tidak lewat Batam atau Nunukan", "jalur_transit", False),
+    ("Berangkat lewat Batam, tidak ada biaya", "jalur_transit", True),
+    ("Bukan visa turis, visa kerja resmi", "visa_bukan_kerja", False),
+    ("Son usah ikut BLK", "pelatihan_blk", False),
+    ("Dia bilang ini bukan pi Kamboja ko Myanmar", "negara_bukan_penempatan", False),
+    ("Waspada calo", "perekrut_perorangan", False),
+    ("No. WA Om Frans", "perekrut_perorangan", True),
+    # amounts in words, currencies and the destination-aware pay limit
+    ("Dia minta uang dua juta dulu", "bayar_sebelum_berangkat", True),
+    ("Gaji dua puluh lima juta sebulan jaga toko", "gaji_tidak_wajar", True),
+    ("Gaji 22 juta jaga toko di Malaysia", "gaji_tidak_wajar", True),
+    ("Gaji 22 juta pabrik di Korea", "gaji_tidak_wajar", False),
+    ("Kontrak baru ditandatangani setelah tiba", "tanpa_kontrak", True),
+    ("Kontrak baru ditandatangani setelah tiba", "kontrak_tertulis", False),
+    ("Paspor tetap dipegang pekerja", "dokumen_ditahan", False),
+    ("Calo itu menyimpan paspor saya", "dokumen_ditahan", True),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
 def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None:
     assert checker.rules is not None
@@ -83,9 +100,10 @@ def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None
 
 @pytest.mark.parametrize(("text", "millions"), [
     ("Gaji 15-25 JUTA/bulan", 25.0), ("Gaji 7,5jt", 7.5), ("Gaji SGD 3.500", 42.0), ("Biaya 35jt", 0.0),
-], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay"])
+    ("Gaji Rp 30.000.000", 30.0), ("Gaji dua puluh lima juta", 25.0), ("Gaji satu juta lima ratus", 1.5),
+], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay", "rupiah", "words", "words-short-tail"])
 def test_pay_parsing(text: str, millions: float) -> None:
-    assert monthly_pay_millions(text.lower()) == pytest.approx(millions)
+    assert monthly_pay_millions(prepare(text)) == pytest.approx(millions)
 
 
 @pytest.mark.parametrize(("text", "age"), [("umur 15", 15), ("wanita 16-25 th", 16), ("usia 17 th ke atas", 17),

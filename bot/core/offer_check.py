@@ -59,7 +59,7 @@ _WORD_AMOUNT = re.compile(rf"\b{_FIRST_NUMBER_WORD}(?:\s+{_NUMBER_WORD})*\b")
 _NEGATION = frozenset({
     "tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "bukan", "bkn", "tanpa", "tnp",
     "tnpa", "jangan", "jgn", "son", "sonde", "no", "not", "non", "never", "without", "belum", "blm", "waspada",
-    "awas", "hindari",
+    "awas", "hindari", "nda", "ndak", "tra", "kagak",
 })
 _NEGATION_REACH = 4  # words before the match that a negation word may stand in
 _NEGATION_STOP = re.compile(r"[,;:()\[\]]|\b(?:tapi|tp|tetapi|namun|but|padahal|melainkan)\b")
@@ -274,4 +274,4 @@ def looks_like_offer(text: str) -> bool:
 
 
 __all__ = ["GOOD_IDS", "WARNING_IDS", "Found", "OfferCheck", "Verdict", "build", "check_offer", "find_signs",
-           "looks_like_offer", "monthly_pay_millions", "verdict_of", "youngest_age"]
+           "looks_like_offer", "monthly_pay_millions", "negated", "prepare", "verdict_of", "youngest_age"]
