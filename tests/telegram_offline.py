@@ -44,6 +44,8 @@ class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, list[tuple[int, str, dict[str, Any]]]] = field(default_factory=dict)
     network_failures: dict[str, int] = field(default_factory=dict)
+    # Requests of these methods are recorded and answered only once the event is set, like a slow network.
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
     _message_ids: int = 1000
 
     @property
@@ -73,6 +75,9 @@ class RecordingRequest(BaseRequest):
             body = {"ok": False, "error_code": status, "description": description, **extra}
             return status, json.dumps(body).encode()
         call.result = self._result(name, params)
+        gate = self.held.get(name)
+        if gate is not None:
+            await gate.wait()
         return 200, json.dumps({"ok": True, "result": call.result}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from bot.admin import cases
 from bot.admin.referral import referral_code
@@ -16,6 +18,7 @@ from bot.admin.store_thread import StoreThread
 from bot.core.conversation import Engine
 from bot.core.live_knowledge import LiveKnowledge
 from bot.settings import Settings
+from bot.telegram import relay
 from bot.telegram import relay_texts as rt
 from bot.telegram.app import _post_init, _post_stop
 from bot.telegram.relay import RELAY_KEY, load_relay, remind_overdue
@@ -211,6 +214,40 @@ def test_a_whole_case_both_ways(bot: OfflineBot, store: StoreThread) -> None:
     report = cases.case_stats(stats, "2000-01-01", "2999-12-31")
     assert (report.opened, report.taken, report.answered, report.closed, report.up) == (1, 1, 1, 1, 1)
     assert report.volunteers[0].code == referral_code(VOLUNTEER, SECRET)
+
+
+def test_a_reply_that_overtakes_the_link_of_its_message_still_reaches_the_person(
+        bot: OfflineBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Different chats run concurrently: the volunteer's reply can arrive while the relayed message's link is not
+    # stored yet (the send's answer is held back here until the reply has looked for its case once).
+    open_case(bot)
+    looked: list[int] = []
+
+    def case_of_message(*args: Any) -> cases.Case | None:
+        looked.append(args[-1])
+        return cases.case_of_message(*args)
+
+    monkeypatch.setattr(relay, "case_of_message", case_of_message)
+
+    async def overtaken() -> None:
+        gate = bot.request.held["sendMessage"] = asyncio.Event()
+        start = len(bot.request.calls)
+        relaying = asyncio.ensure_future(bot.app.process_update(
+            Update.de_json(tp.message_update("agen minta uang lagi", USER), bot.app.bot)))
+        while not to(bot.request.calls[start:], GROUP):
+            await asyncio.sleep(0.01)
+        (relayed,) = to(bot.request.calls[start:], GROUP)
+        del bot.request.held["sendMessage"]
+        replying = asyncio.ensure_future(bot.app.process_update(
+            Update.de_json(in_group("Jangan bayar dulu.", relayed), bot.app.bot)))
+        while relayed.result["message_id"] not in looked:
+            await asyncio.sleep(0.01)
+        gate.set()
+        await asyncio.wait_for(asyncio.gather(relaying, replying), 30)
+
+    start = len(bot.request.calls)
+    bot.run(overtaken())
+    assert texts_to(bot.request.calls[start:], USER) == ["Relawan Kawan PMI: Jangan bayar dulu."]
 
 
 def test_after_close_messages_go_back_to_the_bot(bot: OfflineBot, engine: Engine) -> None:

@@ -35,8 +35,11 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 42
 SECRET = "rahasia-e2e"
-START_TIMEOUT = 30.0
-REPLY_TIMEOUT = 10.0
+# Deadlines for waits on conditions, generous for a loaded 2-core machine: a passing wait ends as soon as the
+# condition holds, so only a real failure takes this long.
+START_TIMEOUT = 60.0
+REPLY_TIMEOUT = 30.0
+STOP_TIMEOUT = 30.0
 # Said in the conversation and answered; the database must never contain it.
 ANSWERED_QUESTION = "syarat jadi pmi apa saja ya kak"
 
@@ -77,11 +80,9 @@ class RunningBot:
         return self.emulator.replies(user, since)
 
     def sent_id(self, user: int, message: ApiCall) -> int:
-        """The message_id the emulator gave a message the bot sent."""
-        for (chat, message_id), shown in self.emulator.messages.items():
-            if chat == user and shown.get("text") == message.text:
-                return message_id
-        raise AssertionError("message not found")
+        """The message_id the emulator gave a message the bot sent to `user`."""
+        assert message.chat_id == user and message.message_id is not None
+        return message.message_id
 
 
 def start_bot(emulator: BotApiEmulator, folder: Path, **extra: str) -> tuple[subprocess.Popen[bytes], Path]:
@@ -153,7 +154,8 @@ def test_start_then_menu_buttons_down_to_an_answer_and_a_vote(running: RunningBo
     assert ("👍", "fb:up:langkah_pendaftaran") in answer.buttons
     since = running.emulator.mark()
     running.press(100, answer, "fb:up:langkah_pendaftaran", replies=0)
-    running.emulator.wait_for(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls[since:]))
+    running.emulator.wait_for(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls[since:]),
+                              REPLY_TIMEOUT)
     assert_valid([welcome, group, answer])
 
 
@@ -197,11 +199,9 @@ def test_a_burst_from_20_users_is_all_answered(running: RunningBot) -> None:
                  "gaji tidak dibayar", "kontak BP3MI Kupang"] * 4
     users = range(2001, 2021)
     since = running.emulator.mark()
-    started = time.monotonic()
     for user, question in zip(users, questions, strict=False):
         running.emulator.say(user, question)
     running.emulator.wait_for(lambda calls: all(running.emulator.replies(u, since) for u in users), REPLY_TIMEOUT)
-    assert time.monotonic() - started < REPLY_TIMEOUT
     for user in users:
         assert_valid(running.emulator.replies(user, since))
 
@@ -210,7 +210,7 @@ def test_a_user_who_blocked_the_bot_breaks_nothing(running: RunningBot) -> None:
     running.emulator.blocked.add(3001)
     since = running.emulator.mark()
     running.emulator.say(3001, "syarat jadi pmi")
-    running.emulator.wait_for(lambda calls: any(c.chat_id == 3001 for c in calls[since:]))
+    running.emulator.wait_for(lambda calls: any(c.chat_id == 3001 for c in calls[since:]), REPLY_TIMEOUT)
     assert running.converse(3002, "syarat jadi pmi")
     assert running.process.poll() is None
 
@@ -264,7 +264,7 @@ def test_sigterm_stops_cleanly_and_nothing_private_was_kept(tmp_path: Path) -> N
         assert bot.emulator.rejected == []
         started = time.monotonic()
         bot.process.send_signal(signal.SIGTERM)
-        assert bot.process.wait(timeout=10) == 0
+        assert bot.process.wait(timeout=STOP_TIMEOUT) == 0
         assert time.monotonic() - started < 5
     log = bot.log.read_text(encoding="utf-8")
     assert tp.TOKEN not in log
@@ -322,7 +322,7 @@ def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None
         assert post(hook, tp.message_update("/start", 501), "rahasia-webhook") == 200
         emulator.wait_for(lambda calls: bool(emulator.replies(501)), REPLY_TIMEOUT)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=STOP_TIMEOUT) == 0
         assert tp.TOKEN not in log.read_text(encoding="utf-8")
     finally:
         stop(process)
@@ -362,7 +362,7 @@ def test_private_details_reach_neither_the_database_nor_the_wal_nor_the_log(tmp_
         # The WAL is checked while the bot still runs, before any checkpoint folds it into the database.
         while_running = on_disk(db)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=STOP_TIMEOUT) == 0
     finally:
         stop(process)
         emulator.stop()
@@ -419,7 +419,7 @@ def test_webhook_checks_secret_and_size_before_the_body_logs_no_update_and_has_a
         assert post(hook, tp.message_update("/start", 503), "rahasia-webhook") == 200
         emulator.wait_for(lambda calls: bool(emulator.replies(503)), REPLY_TIMEOUT)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=STOP_TIMEOUT) == 0
     finally:
         stop(process)
         emulator.stop()

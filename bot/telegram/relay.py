@@ -37,6 +37,7 @@ from bot.admin.referral import referral_code
 from bot.settings import Settings
 from bot.telegram import relay_texts as rt
 from bot.telegram.handlers import ANSWER_GROUP, STATE_KEY, BotState, send, state
+from bot.telegram.posts_in_flight import PostsInFlight
 from bot.telegram.render import MAX_CHUNK, Outgoing, plain_to_html, render, render_markup, split_markup
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ BLOCK_SECONDS = 24 * 3600.0
 # The reminder check runs often enough to be on time, rarely enough to cost nothing.
 MIN_CHECK_SECONDS, MAX_CHECK_SECONDS = 0.2, 60.0
 GUESSED_KINDS = frozenset({"answer", "clarify", "emergency"})
+# How long a reply whose message is not linked yet waits for the posts in flight (sends retry for longer only
+# when Telegram is unreachable, and then the reply could not have been written either).
+LINK_WAIT_SECONDS = 30.0
 
 
 def utc_now() -> datetime:
@@ -74,6 +78,7 @@ class Relay:
     timeout: timedelta
     chats: dict[int, int] = field(default_factory=dict)
     blocked: dict[int, float] = field(default_factory=dict)
+    posts: PostsInFlight = field(default_factory=PostsInFlight)
     clock: Callable[[], datetime] = utc_now
     monotonic: Callable[[], float] = time.monotonic
 
@@ -132,9 +137,19 @@ async def _to_group(context: ContextTypes.DEFAULT_TYPE, number: int, text: str,
     """Post in the volunteers' group and remember the message, so replies to it find the case."""
     relay, st = relay_of(context), state(context)
     reply_to = ReplyParameters(quote.message_id, allow_sending_without_reply=True) if quote else None
-    sent = await context.bot.send_message(relay.group, text, reply_markup=markup, reply_parameters=reply_to)
-    await st.store.call(link_message, number, relay.group, sent.message_id)
+    async with relay.posts.post():
+        sent = await context.bot.send_message(relay.group, text, reply_markup=markup, reply_parameters=reply_to)
+        await st.store.call(link_message, number, relay.group, sent.message_id)
     return sent
+
+
+async def _case_of_post(context: ContextTypes.DEFAULT_TYPE, message_id: int) -> Case | None:
+    """The case a message in the group belongs to, also when the reply to it overtook the storing of its link."""
+    relay, st = relay_of(context), state(context)
+    case = await st.store.call(case_of_message, relay.group, message_id)
+    if case is None and await relay.posts.settle(LINK_WAIT_SECONDS):
+        case = await st.store.call(case_of_message, relay.group, message_id)
+    return case
 
 
 async def _to_user(context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[Outgoing]) -> bool:
@@ -285,13 +300,14 @@ async def _relay_media(context: ContextTypes.DEFAULT_TYPE, case: Case, message: 
     if message.caption:
         caption += "\n" + plain_to_html(message.caption[:MAX_CAPTION])
     # Sent again by file id, never forwarded: a forward would carry the person's name.
-    if message.photo:
-        sent = await context.bot.send_photo(relay.group, message.photo[-1].file_id, caption=caption)
-    elif message.voice:
-        sent = await context.bot.send_voice(relay.group, message.voice.file_id, caption=caption)
-    else:
-        return  # only photos and voice notes reach here
-    await st.store.call(link_message, case.number, relay.group, sent.message_id)
+    async with relay.posts.post():
+        if message.photo:
+            sent = await context.bot.send_photo(relay.group, message.photo[-1].file_id, caption=caption)
+        elif message.voice:
+            sent = await context.bot.send_voice(relay.group, message.voice.file_id, caption=caption)
+        else:
+            return  # only photos and voice notes reach here
+        await st.store.call(link_message, case.number, relay.group, sent.message_id)
 
 
 # The volunteers' side -------------------------------------------------------------------------------
@@ -317,7 +333,7 @@ async def volunteer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message, user = update.effective_message, update.effective_user
     if message is None or message.reply_to_message is None or user is None:
         return  # the RepliesToBot filter only passes replies, and _volunteer_admitted checked the user
-    case = await st.store.call(case_of_message, relay.group, message.reply_to_message.message_id)
+    case = await _case_of_post(context, message.reply_to_message.message_id)
     if case is None:
         return
     if not case.active or case.chat_id is None:
@@ -360,7 +376,7 @@ async def end_case(context: ContextTypes.DEFAULT_TYPE, number: int, by: str, nam
 
 async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/selesai: in a private chat ends the person's case; in the group, as a reply to a case message, that case."""
-    relay, st = relay_of(context), state(context)
+    relay = relay_of(context)
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return  # commands always come in a message with a chat
@@ -368,7 +384,7 @@ async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if not _volunteer_admitted(update, context):
             return
         replied = message.reply_to_message
-        case = await st.store.call(case_of_message, relay.group, replied.message_id) if replied else None
+        case = await _case_of_post(context, replied.message_id) if replied else None
         if case is None:
             await context.bot.send_message(relay.group, rt.CLOSE_HOW,
                                            reply_parameters=ReplyParameters(message.message_id,
@@ -446,9 +462,10 @@ async def remind_overdue(application: Application) -> int:
     cases = await st.store.call(overdue_cases, relay.timeout, relay.clock())
     for case in cases:
         try:
-            sent = await application.bot.send_message(
-                relay.group, rt.REMINDER.format(label=case.label, minutes=_minutes(relay.timeout)))
-            await st.store.call(link_message, case.number, relay.group, sent.message_id)
+            async with relay.posts.post():
+                sent = await application.bot.send_message(
+                    relay.group, rt.REMINDER.format(label=case.label, minutes=_minutes(relay.timeout)))
+                await st.store.call(link_message, case.number, relay.group, sent.message_id)
         except TelegramError as exc:
             logger.warning("Pengingat kasus %s tidak terkirim ke grup: %s", case.label, type(exc).__name__)
         if case.chat_id is not None:
