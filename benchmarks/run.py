@@ -59,6 +59,38 @@ def tune_threshold(examples: list[tuple[str, str]], train_scored: Callable) -> f
     return max(threshold for threshold, mean in means if mean >= top - PLATEAU)
 
 
+def lr_scored(part: list[tuple[str, str]]) -> Callable[[str], tuple[str, float]]:
+    """Baseline: TF-IDF over character 2-5-grams + logistic regression (scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                          LogisticRegression(C=10, max_iter=3000))
+    model.fit([t for t, _ in part], [i for _, i in part])
+
+    def scored(text: str) -> tuple[str, float]:
+        probabilities = model.predict_proba([text])[0]
+        k = int(probabilities.argmax())
+        return str(model.classes_[k]), float(probabilities[k])
+
+    return scored
+
+
+def fuzzy_scored(part: list[tuple[str, str]]) -> Callable[[str], tuple[str, float]]:
+    """Baseline: the nearest training example by rapidfuzz ratio."""
+    from rapidfuzz import fuzz, process
+
+    texts = [t.lower() for t, _ in part]
+    labels = [i for _, i in part]
+
+    def scored(text: str) -> tuple[str, float]:
+        found = process.extractOne(text.lower(), texts, scorer=fuzz.ratio)
+        return (labels[found[2]], found[1] / 100) if found else (OUT_OF_SCOPE, 0.0)
+
+    return scored
+
+
 def measure(name: str, build: Callable[[], Predict], questions: list[dict], note: str = "") -> Row:
     started = time.perf_counter()
     predict = build()
@@ -105,33 +137,6 @@ def main() -> None:
 
     rows.append(measure("Kawan Migran (bawaan, pure Python)", build_engine, questions,
                         "termasuk validasi + indeks saat muat"))
-
-    from rapidfuzz import fuzz, process
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    def lr_scored(part: list[tuple[str, str]]):
-        model = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-                              LogisticRegression(C=10, max_iter=3000))
-        model.fit([t for t, _ in part], [i for _, i in part])
-
-        def scored(text: str) -> tuple[str, float]:
-            probabilities = model.predict_proba([text])[0]
-            k = int(probabilities.argmax())
-            return str(model.classes_[k]), float(probabilities[k])
-
-        return scored
-
-    def fuzzy_scored(part: list[tuple[str, str]]):
-        texts = [t.lower() for t, _ in part]
-        labels = [i for _, i in part]
-
-        def scored(text: str) -> tuple[str, float]:
-            found = process.extractOne(text.lower(), texts, scorer=fuzz.ratio)
-            return (labels[found[2]], found[1] / 100) if found else (OUT_OF_SCOPE, 0.0)
-
-        return scored
 
     for name, scored_factory in (("TF-IDF char 2-5 + regresi logistik", lr_scored),
                                  ("Contoh terdekat, fuzzy ratio", fuzzy_scored)):

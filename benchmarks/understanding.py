@@ -1,0 +1,158 @@
+"""Understanding benchmark: the engine against two baselines on the frozen understanding set, per style and topic.
+
+Usage: python -m benchmarks.understanding [--split dev|test|both] [--errors] [--only ours]
+Thresholds of the baselines come from cross-validation on intents/ only. `--errors` lists the engine's
+misses and is refused for the test split: test items are scored, never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.content.training import OUT_OF_SCOPE
+from bot.content.validate import load_bundle
+from bot.core.conversation import Engine
+from bot.core.evaluation import engine_topic
+
+ROOT = Path(__file__).resolve().parent.parent
+SET = ROOT / "benchmarks" / "sets" / "understanding.yml"
+RESULTS = ROOT / "benchmarks" / "results"
+STYLES = ("formal", "sehari", "sms", "kupang", "campur", "english", "voice", "cerita")
+Predict = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Scores of one engine on one split."""
+
+    name: str
+    split: str
+    in_scope: float
+    oos: float
+    per_style: dict[str, float]
+    per_topic: dict[str, float]
+    count: int
+
+
+def questions(split: str) -> list[dict]:
+    """Items of one split; the OOS label becomes None (the engine's 'no topic')."""
+    items = yaml.safe_load(SET.read_text(encoding="utf-8"))["questions"]
+    return [{**q, "topic": None if q["topic"] == OUT_OF_SCOPE else q["topic"]} for q in items if q["split"] == split]
+
+
+def evaluate(name: str, split: str, items: list[dict], predict: Predict) -> tuple[Result, list[str | None]]:
+    predicted = [predict(q["text"]) for q in items]
+    hits: dict[str, list[bool]] = defaultdict(list)
+    topics: dict[str, list[bool]] = defaultdict(list)
+    oos: list[bool] = []
+    for q, p in zip(items, predicted, strict=True):
+        if q["topic"] is None:
+            oos.append(p is None)
+            continue
+        hits[q["style"]].append(p == q["topic"])
+        topics[q["topic"]].append(p == q["topic"])
+    in_scope = [h for values in hits.values() for h in values]
+    result = Result(name, split, sum(in_scope) / len(in_scope), sum(oos) / len(oos) if oos else 0.0,
+                    {s: sum(v) / len(v) for s, v in sorted(hits.items())},
+                    {t: sum(v) / len(v) for t, v in sorted(topics.items())}, len(items))
+    return result, predicted
+
+
+def engine_predict(engine: Engine) -> Predict:
+    def predict(text: str) -> str | None:
+        reply = engine.respond(text)
+        return engine_topic(reply.kind, reply.topic)
+
+    return predict
+
+
+def baselines(examples: list[tuple[str, str]]) -> list[tuple[str, Predict]]:
+    """TF-IDF + logistic regression and fuzzy nearest example, thresholds tuned by CV on intents/."""
+    from benchmarks.run import fuzzy_scored, lr_scored, tune_threshold
+
+    out = []
+    for name, factory in (("TF-IDF char 2-5 + regresi logistik", lr_scored), ("Contoh terdekat, fuzzy ratio",
+                                                                             fuzzy_scored)):
+        threshold = tune_threshold(examples, factory)
+        model = factory(examples)
+
+        def predict(text: str, model=model, threshold=threshold) -> str | None:
+            label, value = model(text)
+            return None if label == OUT_OF_SCOPE or value < threshold else label
+
+        out.append((f"{name} (ambang {threshold:.2f})", predict))
+    return out
+
+
+def table(results: list[Result]) -> str:
+    head = "| mesin | set | dalam cakupan | luar cakupan ditolak | " + " | ".join(STYLES) + " |"
+    lines = [head, "|" + "---|" * (4 + len(STYLES))]
+    for r in results:
+        styles = " | ".join(f"{r.per_style[s]:.2f}" if s in r.per_style else "-" for s in STYLES)
+        lines.append(f"| {r.name} | {r.split} | {r.in_scope:.3f} | {r.oos:.3f} | {styles} |")
+    return "\n".join(lines)
+
+
+def topic_table(results: list[Result]) -> str:
+    names = [f"{r.name.split(' (')[0]} ({r.split})" for r in results]
+    lines = ["| topik | " + " | ".join(names) + " |", "|" + "---|" * (1 + len(names))]
+    for topic in sorted({t for r in results for t in r.per_topic}):
+        cells = " | ".join(f"{r.per_topic[topic]:.2f}" if topic in r.per_topic else "-" for r in results)
+        lines.append(f"| `{topic}` | {cells} |")
+    return "\n".join(lines)
+
+
+def rasa_row() -> str:
+    diet = RESULTS / "rasa_diet.json"
+    if not diet.is_file():
+        return ""
+    d = json.loads(diet.read_text(encoding="utf-8"))
+    return (f"Rasa DIET (dari `{diet.relative_to(ROOT)}`, set lama `benchmarks/heldout.yml`, belum diukur pada set ini): "
+            f"dalam cakupan {d['in_scope_accuracy']:.3f}, luar cakupan ditolak {d['oos_rejection']:.3f}.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--errors", action="store_true", help="list the engine's misses (dev only)")
+    parser.add_argument("--only", choices=("ours", "all"), default="all")
+    args = parser.parse_args(argv)
+    if args.errors and args.split != "dev":
+        parser.error("--errors hanya untuk --split dev: butir set uji tidak boleh dibaca.")
+    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
+    engines: list[tuple[str, Predict]] = [("Kawan Migran", engine_predict(engine))]
+    if args.only == "all":
+        bundle = load_bundle(ROOT / "knowledge", ROOT / "intents")
+        engines += baselines([(e.text, e.intent) for e in bundle.training.examples])
+    results = []
+    for split in splits:
+        items = questions(split)
+        for name, predict in engines:
+            result, predicted = evaluate(name, split, items, predict)
+            results.append(result)
+            if args.errors and name == "Kawan Migran":
+                misses = Counter()
+                for q, p in zip(items, predicted, strict=True):
+                    if p != q["topic"]:
+                        misses[(q["topic"], p)] += 1
+                        print(f"[{q['style']}] {q['topic']} -> {p}: {q['text']}")
+                print(misses.most_common(25))
+    out = [f"Set pemahaman: {', '.join(f'{s} {len(questions(s))}' for s in splits)} pertanyaan.", "", table(results),
+           "", rasa_row(), "", topic_table(results)]
+    text = "\n".join(out)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.split == "both" and args.only == "all":
+        (RESULTS / "understanding.md").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
