@@ -88,16 +88,29 @@ class _LineLoader(yaml.SafeLoader):
         return data
 
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_line_mapping
-)
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_line_sequence
-)
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader), _LineLoader):  # type: ignore[misc]
+    """The same loader on libyaml's parser when present (about ten times faster; start-up reads thousands of lines)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_line_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_line_sequence)
 
 
 def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     """Parse YAML text; return the data (None if broken) and the issues found."""
+    loader = _FastLineLoader(text)
+    try:
+        data = loader.get_single_data()
+        return data, list(loader.duplicates)
+    except yaml.YAMLError:
+        pass  # broken: the pure-Python parser below words the problem the way admins are shown it
+    finally:
+        loader.dispose()
     loader = _LineLoader(text)
     try:
         data = loader.get_single_data()
