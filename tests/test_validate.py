@@ -189,6 +189,18 @@ CASES = [
      "  - synonym: saya\n    examples: |\n      - zzq\n",
      "intents/uji.yml:35: [saya] kolom 'examples': GALAT: 'zzq' sudah dipetakan ke 'tidak' di intents/uji.yml:32. Cara "
      "memperbaiki: satu kata hanya boleh punya satu arti baku; hapus salah satunya."),
+    ("lexicon_drops_negation", TOPIC, INTENT + "  - synonym: baik\n    examples: |\n      - gak papa\n",
+     "intents/uji.yml:32: [baik] kolom 'examples': GALAT: 'gak papa' dipetakan ke 'baik' sehingga kata negasi hilang. "
+     "Cara memperbaiki: kamus tidak boleh membuang kata negasi, kata tanya, atau kata bahaya; hapus baris ini atau "
+     "pertahankan kata itu dalam arti bakunya."),
+    ("lexicon_drops_question_word", TOPIC, INTENT + "  - synonym: harga\n    examples: |\n      - berapa harganya\n",
+     "intents/uji.yml:32: [harga] kolom 'examples': GALAT: 'berapa harganya' dipetakan ke 'harga' sehingga kata tanya "
+     "hilang. Cara memperbaiki: kamus tidak boleh membuang kata negasi, kata tanya, atau kata bahaya; hapus baris ini "
+     "atau pertahankan kata itu dalam arti bakunya."),
+    ("lexicon_drops_danger_word", TOPIC, INTENT + "  - synonym: dimarahi\n    examples: |\n      - dipukuli\n",
+     "intents/uji.yml:32: [dimarahi] kolom 'examples': GALAT: 'dipukuli' dipetakan ke 'dimarahi' sehingga kata bahaya "
+     "hilang. Cara memperbaiki: kamus tidak boleh membuang kata negasi, kata tanya, atau kata bahaya; hapus baris ini "
+     "atau pertahankan kata itu dalam arti bakunya."),
 ]
 
 

@@ -20,7 +20,7 @@ from bot.content.signals import (
     undefined_classes,
 )
 from bot.content.yaml_source import LineDict, LineList, load_yaml_file
-from bot.core.normalize import Phrase, phrase
+from bot.core.normalize import Phrase, phrase, root
 from bot.problems import Problem
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -30,6 +30,14 @@ MIN_EXAMPLES = 25
 REQUIRED_FILES = {
     "lexicon.yml": "kamus bahasa gaul dan logat",
     "sinyal_darurat.yml": f"daftar frasa tanda bahaya (lookup {DANGER_LOOKUP})",
+}
+# Words whose meaning a lexicon entry must never remove: a question that loses "tidak" or "berapa", or a
+# cry for help that loses "dipukul", would be answered wrongly. Danger words are listed by their root.
+PROTECTED_WORDS = {
+    "kata negasi": frozenset({"tidak", "bukan", "jangan", "belum", "tanpa"}),
+    "kata tanya": frozenset({"apa", "apakah", "siapa", "mana", "bagaimana", "berapa", "kenapa", "mengapa", "kapan"}),
+    "kata bahaya": frozenset({"pukul", "kurung", "sekap", "kunci", "siksa", "aniaya", "ancam", "perkosa", "leceh",
+                              "tampar", "tendang", "bunuh", "culik", "sandera", "kabur", "tolong", "darurat"}),
 }
 ITEM_KINDS = ("intent", "synonym", "lookup", "regex")
 _ENTITY = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)|\[([^\]]*)\]\{[^}]*\}")
@@ -99,6 +107,7 @@ def read_training(directory: Path, required: Mapping[str, str] | None = None) ->
     paths = data_files(directory)
     for path in paths:
         _read_file(found, path, f"{directory.name}/{path.name}")
+    found.problems += _lexicon_problems(found)
     names = {path.name for path in paths}
     for name, what in (required or {}).items():
         if name not in names:
@@ -239,3 +248,27 @@ def _add_synonyms(found: _Collected, where: Where, name: str, lines: list[tuple[
             continue
         found.lexicon[key] = target
         found.lexicon_where[key] = f"{where.path}:{n}"
+
+
+def _protected_kinds(words: Phrase) -> set[str]:
+    """Which kinds of protected word (negation, question, danger) these words contain."""
+    forms = {form for w in words for form in (w, root(w), root(w).removesuffix("i"))}  # "dipukuli" -> "pukul"
+    return {kind for kind, protected in PROTECTED_WORDS.items() if forms & protected}
+
+
+def _lexicon_problems(found: _Collected) -> list[Problem]:
+    """Entries that map a negation, question word or danger word away (also through a spelling variant)."""
+    problems = []
+    single = {key: value for key, value in found.lexicon.items() if len(key) == 1}
+    for key, value in found.lexicon.items():
+        standard = tuple(w for token in key for w in ((token,) if len(key) == 1 else single.get((token,), (token,))))
+        lost = (_protected_kinds(key) | _protected_kinds(standard)) - _protected_kinds(value)
+        if not lost:
+            continue
+        path, _, line = found.lexicon_where[key].rpartition(":")
+        kinds = " dan ".join(sorted(lost))
+        problems.append(Problem(path=path, line=int(line), entry=" ".join(value), field="examples",
+                                message=f"'{' '.join(key)}' dipetakan ke '{' '.join(value)}' sehingga {kinds} hilang.",
+                                fix="kamus tidak boleh membuang kata negasi, kata tanya, atau kata bahaya; "
+                                    "hapus baris ini atau pertahankan kata itu dalam arti bakunya."))
+    return problems

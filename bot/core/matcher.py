@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.core.normalize import Normalizer, stem
+from bot.core.normalize import Normalizer, root, stem
 
 # Weights of the feature families (see Matcher): words carry meaning, character n-grams survive typos the
 # corrector misses, word pairs keep a little word order. Set by hand; check any change with
@@ -18,6 +19,8 @@ CENTROID_SHARE = 0.85
 # The intent whose examples have nothing in common, and how much its nearest example alone may count.
 DIFFUSE_INTENT = "out_of_scope"
 DIFFUSE_SHARE = 1.6
+# Words also count by their root without Indonesian affixes ("dipukul", "memukul" -> "pukul").
+AFFIXES = True
 
 Vector = dict[str, float]
 
@@ -59,20 +62,26 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 
 def features(tokens: Sequence[str]) -> Counter[str]:
-    """Raw counts of word, stem, word-pair and character n-gram features."""
-    out: Counter[str] = Counter()
+    """Raw counts of word, stem, root, word-pair and character n-gram features."""
+    found: list[str] = []
+    for token in tokens:
+        found += _token_features(token)
     stems = [stem(t) for t in tokens]
-    for token, root in zip(tokens, stems, strict=False):
-        out["w:" + token] += 1
-        if root != token:
-            out["w:" + root] += 1
-        padded = f"#{token}#"
-        for n in (3, 4, 5):
-            for i in range(len(padded) - n + 1):
-                out["c:" + padded[i : i + n]] += 1
-    for a, b in zip(stems, stems[1:], strict=False):
-        out[f"b:{a}_{b}"] += 1
-    return out
+    found += [f"b:{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    return Counter(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_features(token: str) -> tuple[str, ...]:
+    """One word's features; cached because words repeat across thousands of examples and messages."""
+    out = ["w:" + token]
+    for form in {stem(token), root(token)} if AFFIXES else {stem(token)}:
+        if form != token:
+            out.append("w:" + form)
+    padded = f"#{token}#"
+    for n in (3, 4, 5):
+        out.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+    return tuple(out)
 
 
 class Matcher:
@@ -235,17 +244,19 @@ def _deletion_index(vocabulary: frozenset[str]) -> dict[str, tuple[str, ...]]:
 
 def _weigh(count: Counter[str], idf: dict[str, float]) -> Vector:
     """Sublinear TF-IDF, normalised per block, blocks weighted, then normalised overall."""
-    blocks: dict[str, Vector] = defaultdict(dict)
+    blocks: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for feature, n in count.items():
         weight = idf.get(feature)
         if weight is None:
             continue  # unseen in training: carries no evidence
-        blocks[feature[0]][feature] = (1.0 + math.log(n)) * weight
+        blocks[feature[0]].append((feature, weight if n == 1 else (1.0 + math.log(n)) * weight))
     out: Vector = {}
-    for block, vector in blocks.items():
-        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    total = 0.0
+    for block, weighted in blocks.items():
+        norm = math.sqrt(sum(w * w for _, w in weighted)) or 1.0
         scale = BLOCK_WEIGHTS[block] / norm
-        for feature, weight in vector.items():
+        for feature, weight in weighted:
             out[feature] = weight * scale
-    norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
+        total += BLOCK_WEIGHTS[block] ** 2
+    norm = math.sqrt(total) or 1.0  # each block has unit length before scaling, so the overall norm is known
     return {f: w / norm for f, w in out.items()}

@@ -25,6 +25,9 @@ _SUFFIXES = ("nya", "kah", "lah", "pun", "ku", "mu")
 
 def _fold(text: str) -> str:
     """Unicode-fold: compatibility forms, case, accents; format and control characters to spaces."""
+    if text.isascii():
+        # Fast path for most messages: tokenising already splits on punctuation and controls.
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     out: list[str] = []
     for char in unicodedata.normalize("NFKD", text):
@@ -104,3 +107,27 @@ def stem(token: str) -> str:
         if len(token) > len(suffix) + 3 and token.endswith(suffix):
             return token[: -len(suffix)]
     return token
+
+
+_PREFIXES = ("meny", "mem", "men", "meng", "me", "di", "ber", "be", "ter")
+_NASAL_ROOT = {"meny": "s", "mem": "p", "men": "t"}  # "menyiksa" -> "siksa", "memukul" -> "pukul"
+_VOWELS = frozenset("aeiou")
+_PREFIXES_LONGEST_FIRST = sorted(_PREFIXES, key=len, reverse=True)
+
+
+def root(token: str) -> str:
+    """Light Indonesian affix removal (clitics, -kan, di-/me-/ber-/ter-), keeping at least four letters.
+
+    Deliberately light: no dictionary, so it never turns "pemerintah" into "perintah"; it only lets
+    "dipukul", "memukul" and "pukulnya" share the root "pukul".
+    """
+    word = token
+    for prefix in _PREFIXES_LONGEST_FIRST:
+        rest = word[len(prefix):]
+        if word.startswith(prefix) and len(rest) >= 4:
+            word = _NASAL_ROOT[prefix] + rest if prefix in _NASAL_ROOT and rest[0] in _VOWELS else rest
+            break
+    word = stem(word)
+    if len(word) > 6 and word.endswith("kan"):
+        word = word[:-3]
+    return word
