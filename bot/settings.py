@@ -22,6 +22,14 @@ def data_dir(name: str) -> Path:
     return here if here.is_dir() else PROJECT_ROOT / name
 
 
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """KAWAN_CACHE, else the user's cache folder (XDG_CACHE_HOME or ~/.cache) / kawan-migran."""
+    if env.get("KAWAN_CACHE", "").strip():
+        return Path(env["KAWAN_CACHE"].strip())
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "kawan-migran"
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -73,6 +81,8 @@ class Settings:
     volunteer_timeout_minutes: float = 120.0
     knowledge_dir: Path = field(default_factory=lambda: data_dir("knowledge"))
     intents_dir: Path = field(default_factory=lambda: data_dir("intents"))
+    # The trained model of the current intents/ is kept here so that later starts skip training.
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir({}))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -102,4 +112,5 @@ class Settings:
             volunteer_timeout_minutes=_minutes(env, "KAWAN_VOLUNTEER_TIMEOUT_MINUTES", 120.0),
             knowledge_dir=Path(env["KAWAN_KNOWLEDGE"]) if env.get("KAWAN_KNOWLEDGE") else data_dir("knowledge"),
             intents_dir=Path(env["KAWAN_INTENTS"]) if env.get("KAWAN_INTENTS") else data_dir("intents"),
+            cache_dir=default_cache_dir(env),
         )

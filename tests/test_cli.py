@@ -135,7 +135,7 @@ def test_run_without_token_opens_the_terminal_chat() -> None:
     assert "Paspor dan visa" in result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # trains the model once per fold
 def test_eval_reports_per_topic_and_confusions(capsys, tmp_path) -> None:
     heldout = tmp_path / "uji.yml"
     heldout.write_text('questions:\n  - text: "syarat jadi tki apa saja"\n    topic: syarat_pmi\n'

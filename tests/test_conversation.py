@@ -14,6 +14,7 @@ import yaml
 from bot.content.markup import to_plain
 from bot.core.bounds import MAX_INPUT, bound
 from bot.core.conversation import Engine, Reply
+from bot.core.matcher import Match
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -125,14 +126,6 @@ def test_denied_danger_is_not_an_emergency(engine: Engine) -> None:
     assert not engine.respond("saya tidak dipukul tapi gaji belum dibayar 3 bulan").emergency
 
 
-def test_close_call_offers_choices(engine: Engine) -> None:
-    reply = engine.respond("biaya paspor")  # making a passport vs a passport held by the employer
-    assert reply.kind == "clarify" and reply.text == "Maksud Anda:"
-    topics = [b.action for row in reply.buttons for b in row if b.action.startswith("topic:")]
-    assert 2 <= len(topics) <= 3 and topics[0] == f"topic:{reply.topic}"
-    assert reply.alternatives and reply.topic not in reply.alternatives
-
-
 def test_danger_at_the_end_of_a_long_message_is_read(engine: Engine) -> None:
     """A 2,144-character story ending in danger got "Maksud Anda:" when only the first 2,000 were read."""
     story = ("saya dulu kerja di kebun dan rumah makan, gaji kecil tapi cukup untuk keluarga di kampung. " * 22)
@@ -181,3 +174,48 @@ def test_greetings_and_thanks_carry_no_source_footer(engine: Engine, topic_id: s
 
 def test_unknown_more_returns_the_menu(engine: Engine) -> None:
     assert engine.handle("more:tidak_ada").kind == "menu"
+
+
+def _ranked_as(engine: Engine, monkeypatch: pytest.MonkeyPatch, ranked: tuple[tuple[str, float], ...]) -> None:
+    """Make the matcher return these scores, to pin what the engine does with them."""
+    monkeypatch.setattr(engine.matcher, "rank_tokens", lambda tokens, limit=5: Match(ranked))
+
+
+@pytest.mark.parametrize(("ranked", "kind", "topic"), [
+    ((("paspor_visa", 0.40), ("paspor_ditahan", 0.38)), "clarify", "paspor_visa"),   # close and not confident
+    ((("paspor_visa", 0.40), ("paspor_ditahan", 0.36)), "answer", "paspor_visa"),    # a clear lead
+    ((("paspor_visa", 0.60), ("paspor_ditahan", 0.59)), "answer", "paspor_visa"),    # confident enough
+    ((("paspor_visa", 0.15), ("bpjs_pmi", 0.04)), "fallback", None),  # below every floor
+    ((("paspor_visa", 0.18), ("sapaan", 0.17), ("bpjs_pmi", 0.16)), "clarify", None),  # unsure: guesses, no greeting
+    ((("sapaan", 0.18), ("tentang_bot", 0.17)), "fallback", None),  # never offered as a guess
+    ((("out_of_scope", 0.9), ("paspor_visa", 0.05)), "fallback", None),
+], ids=["close_call", "clear_lead", "confident", "below_every_floor", "unsure_guesses",
+        "no_social_guesses", "out_of_scope"])
+def test_scores_to_reply(engine: Engine, monkeypatch: pytest.MonkeyPatch, ranked: tuple, kind: str,
+                         topic: str | None) -> None:
+    _ranked_as(engine, monkeypatch, ranked)
+    reply = engine.respond("pertanyaan biasa tentang sesuatu")
+    assert (reply.kind, reply.topic) == (kind, topic)
+    offered = [b.action for row in reply.buttons for b in row]
+    assert not {"topic:sapaan", "topic:terima_kasih", "topic:tentang_bot"} & set(offered)
+    if kind == "clarify":
+        assert reply.text.startswith("Maksud Anda salah satu ini?") and "110" in reply.text
+        assert 1 <= sum(a.startswith("topic:") for a in offered) <= 3
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("terima kasih infonya, terus kalau mau lapor calo ke mana?", "lapor_tppo"),
+    ("makasih kak, syarat jadi pmi apa saja?", "syarat_pmi"),
+    ("halo kak selamat pagi, bpjs untuk pmi itu wajib atau tidak", "bpjs_pmi"),
+    ("makasih kak", "terima_kasih"),
+    ("halo kak", "sapaan"),
+], ids=lambda v: v)
+def test_politeness_never_wins_over_a_question(engine: Engine, text: str, topic: str) -> None:
+    assert engine.respond(text).topic == topic
+
+
+def test_a_second_subject_is_offered_as_the_first_button(engine: Engine) -> None:
+    reply = engine.respond("berapa biaya penempatan ke taiwan? satu lagi, bagaimana cara cek perusahaan resmi?")
+    assert reply.kind == "answer" and {reply.topic, reply.alternatives[0]} == {"biaya_penempatan", "cek_perusahaan"}
+    assert reply.buttons[0][0].action == f"topic:{reply.alternatives[0]}"
+    assert len({b.action for row in reply.buttons for b in row}) == sum(len(row) for row in reply.buttons)

@@ -216,14 +216,14 @@ def scripted_bot(settings: Settings, store: StoreThread, reply: Reply | Exceptio
 
 def test_a_close_call_asks_maksud_anda_without_feedback_buttons(settings: Settings, store: StoreThread,
                                                                 engine: Engine) -> None:
-    clarify = Reply(text=texts.CLARIFY, kind="clarify", topic="ltsa", confidence=0.4, alternatives=("lowongan_resmi",),
+    clarify = Reply(text=texts.UNSURE, kind="clarify", topic="ltsa", confidence=0.4, alternatives=("lowongan_resmi",),
                     buttons=engine.answer("ltsa").buttons)
     offline = scripted_bot(settings, store, clarify)
     try:
         calls = offline.send(tp.message_update("daftar di mana", USER))
     finally:
         offline.close()
-    assert sent_texts(calls) == [texts.CLARIFY]
+    assert sent_texts(calls) == [texts.UNSURE]
     assert not any(data.startswith("fb:") for _, data in last_buttons(calls))
     assert stats(store).count("clarify") == 1
 

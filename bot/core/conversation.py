@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -14,12 +15,12 @@ from bot.content.validate import Bundle, load_bundle
 from bot.core import texts
 from bot.core.bounds import bound
 from bot.core.danger import ABROAD, INDONESIA, Danger, DangerDetector
-from bot.core.matcher import Matcher
+from bot.core.matcher import Match, Matcher
 from bot.core.normalize import Normalizer
 from bot.settings import Settings
 
 # Tuned by cross-validation on intents/ (benchmarks/tune.py); never on the held-out set.
-THRESHOLD = 0.14
+THRESHOLD = 0.21
 # Emergency cards by where the person is (knowledge/darurat.yaml); the plain `darurat` card asks with buttons.
 CARD_ABROAD, CARD_INDONESIA, CARD_FAMILY = "darurat_luar_negeri", "darurat_indonesia", "darurat_keluarga"
 CARD_MINOR, CARD_SELF_HARM = "darurat_anak", "darurat_jiwa"
@@ -32,6 +33,21 @@ MORE_PREFIX = "more"
 MENU_WORDS = frozenset({"menu", "mulai", "start", "daftar topik"})
 # What a button sends back: shells without buttons (the terminal, Rasa's text channels) send it as text.
 ACTION = re.compile(r"menu|(?:group|topic|more|darurat):[a-z0-9_]+")
+# Greetings and thanks never win over a real question in the same message ("makasih, terus lapor ke mana?"),
+# and these three are never offered as a guess for a real question.
+POLITE_TOPICS = frozenset({"sapaan", "terima_kasih"})
+NEVER_SUGGESTED = POLITE_TOPICS | {"tentang_bot"}
+# Words of greeting, thanks and apology (normalised): what is left without them is the request.
+POLITE_WORDS = frozenset({
+    "halo", "hai", "hi", "selamat", "pagi", "siang", "sore", "malam", "salam", "shalom", "horas", "terima", "kasih",
+    "banyak", "maaf", "permisi", "mohon", "izin", "kak", "kakak", "min", "admin", "bapak", "ibu", "paman", "bibi",
+    "nona", "adik", "ya", "infonya", "info", "sebelumnya", "sehat", "tuhan", "berkati", "sudah", "dibantu", "bantu",
+})
+# Below this share of the threshold a topic is too far off to be offered as a guess at all.
+SUGGEST_SHARE = 0.75
+# A clause of a longer message must match another topic this well to be offered as a second button.
+SECOND_SUBJECT = 0.30
+_CLAUSE_BREAK = re.compile(r"[.?!;\n]+|,\s+(?=(?:terus|trus|lalu|dan|tapi|tetapi|juga|sama|satu lagi)\b)", re.IGNORECASE)
 
 # "check" is a reply of Cek tawaran or Cek PT (bot.core.check_replies).
 ReplyKind = Literal["welcome", "menu", "group", "answer", "details", "clarify", "fallback", "empty", "emergency",
@@ -72,25 +88,29 @@ class Reply:
 class Engine:
     """Pure, deterministic conversation logic over one validated bundle."""
 
-    def __init__(self, bundle: Bundle, threshold: float = THRESHOLD) -> None:
+    def __init__(self, bundle: Bundle, threshold: float = THRESHOLD, cache_dir: Path | None = None) -> None:
         self.bundle = bundle
         self.kb: KnowledgeBase = bundle.knowledge
         training = bundle.training
         words = [t for e in training.examples for t in e.text.lower().split()]
         self.normalizer = Normalizer.build(training.lexicon, words)
-        self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer)
+        self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer,
+                                     cache_dir=cache_dir)
         self.danger = DangerDetector(training.signals, self.normalizer)
         self.threshold = threshold
 
     @classmethod
     def from_dirs(cls, knowledge_dir: Path, intents_dir: Path, today: date | None = None,
-                  stale_days: int = 180) -> Engine:
-        return cls(load_bundle(knowledge_dir, intents_dir, today, stale_days))
+                  stale_days: int = 180, cache_dir: Path | None = None) -> Engine:
+        """The engine over two folders; the trained model is cached in `cache_dir` (default: the user's cache)."""
+        cache = cache_dir if cache_dir is not None else Settings().cache_dir
+        return cls(load_bundle(knowledge_dir, intents_dir, today, stale_days), cache_dir=cache)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
         """The engine over the folders the deployment names."""
-        return cls.from_dirs(settings.knowledge_dir, settings.intents_dir, stale_days=settings.stale_days)
+        return cls.from_dirs(settings.knowledge_dir, settings.intents_dir, stale_days=settings.stale_days,
+                             cache_dir=settings.cache_dir)
 
     # Navigation -------------------------------------------------------------------------------
     def _menu_rows(self) -> tuple[tuple[Button, ...], ...]:
@@ -176,10 +196,10 @@ class Engine:
             return Reply(text=texts.EMPTY, kind="empty", buttons=self._menu_rows())
         if " ".join(tokens) in MENU_WORDS:
             return self.menu()
-        return self._reply_to_words(text, tokens)
+        return self._reply_to_words(text, tokens, clauses(text))
 
-    def _reply_to_words(self, text: str, tokens: tuple[str, ...]) -> Reply:
-        """Emergency first, then answer, clarify or fall back."""
+    def _reply_to_words(self, text: str, tokens: tuple[str, ...], parts: Sequence[str] = ()) -> Reply:
+        """Emergency first, then answer (offering a second subject of the message), clarify or fall back."""
         corrected = [self.matcher.correct(t) for t in tokens]
         found = self.matcher.rank_tokens(corrected)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
@@ -187,21 +207,60 @@ class Engine:
         danger = self.danger.detect(text)
         if danger is not None:
             return self._emergency(ranked, danger)
+        found = self._past_politeness(corrected, found)
+        ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         if found.intent in (None, OUT_OF_SCOPE) or found.score < self.threshold:
             return self._fallback(ranked)
-        return self._answer_or_clarify(ranked)
+        reply = self._answer_or_clarify(ranked)
+        second = self._second_subject(parts, reply.topic) if reply.kind == "answer" else None
+        if second is None:
+            return reply
+        action = self.topic_button(second).action
+        rows = tuple(row for row in reply.buttons if all(b.action != action for b in row))
+        return replace(reply, text=f"{reply.text}\n\n{texts.ALSO_ASKED}",
+                       alternatives=(second, *(t for t in reply.alternatives if t != second)),
+                       buttons=((self.topic_button(second),), *rows))
+
+    def _past_politeness(self, corrected: Sequence[str], found: Match) -> Match:
+        """A greeting or thanks wins only when nothing else is asked: rank the rest of the message on its own."""
+        if found.intent not in POLITE_TOPICS:
+            return found
+        rest = [t for t in corrected if t not in POLITE_WORDS]
+        if len(rest) < 2:
+            return found
+        other = self.matcher.rank_tokens(rest)
+        if other.intent in (None, OUT_OF_SCOPE, EMERGENCY_TOPIC) or other.intent in POLITE_TOPICS:
+            return found  # danger was already checked on the whole message
+        return other if other.score >= self.threshold else found
+
+    def _second_subject(self, parts: Sequence[str], main: str | None) -> str | None:
+        """Another topic that one clause of a longer message clearly asks about, offered as a button."""
+        if len(parts) < 2:
+            return None
+        best: tuple[float, str] | None = None
+        for part in parts:
+            words = [self.matcher.correct(t) for t in self.normalizer.tokens(part)]
+            if len(words) < 3:
+                continue
+            found = self.matcher.rank_tokens(words, limit=1)
+            topic = found.intent
+            if topic in (None, OUT_OF_SCOPE, main, EMERGENCY_TOPIC) or topic in NEVER_SUGGESTED:
+                continue
+            if found.score >= SECOND_SUBJECT and (best is None or found.score > best[0]):
+                best = (found.score, topic)
+        return best[1] if best else None
 
     def _answer_or_clarify(self, ranked: list[tuple[str, float]]) -> Reply:
         """The top topic; "Maksud Anda…?" instead when others score as close and the top is not confident."""
         top, score = ranked[0]
-        close = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold)
+        close = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= score - CLOSE_MARGIN and s >= self.threshold
+                      and t not in NEVER_SUGGESTED)
         if close and score < CONFIDENT:
             rows = tuple((self.topic_button(t),) for t in (top, *close))
-            # Danger among the choices: the numbers are on screen before anyone has to pick.
-            clarify = f"{texts.CLARIFY}\n\n{texts.EMERGENCY_LINE}" if EMERGENCY_TOPIC in (top, *close) else texts.CLARIFY
-            return Reply(text=clarify, kind="clarify", topic=top, confidence=score, alternatives=close,
+            return Reply(text=texts.UNSURE, kind="clarify", topic=top, confidence=score, alternatives=close,
                          emergency=False, buttons=rows + (MENU_ROW,))
-        alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold)
+        alternatives = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES + 1] if s >= self.threshold
+                             and t not in NEVER_SUGGESTED)
         return self.answer(top, score, alternatives)
 
     def card(self, danger: Danger) -> str:
@@ -232,11 +291,18 @@ class Engine:
         return replace(reply, text=text, kind="emergency", emergency=True, alternatives=others, buttons=rows)
 
     def _fallback(self, ranked: list[tuple[str, float]]) -> Reply:
-        near = tuple(t for t, s in ranked[:MAX_ALTERNATIVES] if s >= self.threshold * 0.75)
-        text = texts.FALLBACK
-        rows = self._menu_rows()
+        """Not sure: up to three plausible topics as buttons ("Maksud Anda salah satu ini?"), else "belum mengerti"."""
+        near = tuple(t for t, s in ranked if s >= self.threshold * SUGGEST_SHARE and t not in NEVER_SUGGESTED)
+        near = near[:MAX_ALTERNATIVES]
+        confidence = ranked[0][1] if ranked else 0.0
         if near:
-            text = f"{texts.FALLBACK}\n\n{texts.FALLBACK_SUGGEST}"
             rows = tuple((self.topic_button(t),) for t in near) + (MENU_ROW,)
-        return Reply(text=text, kind="fallback", topic=None, confidence=ranked[0][1] if ranked else 0.0,
-                     alternatives=near, emergency=False, buttons=rows)
+            return Reply(text=texts.UNSURE, kind="clarify", topic=None, confidence=confidence, alternatives=near,
+                         emergency=False, buttons=rows)
+        return Reply(text=texts.FALLBACK, kind="fallback", topic=None, confidence=confidence,
+                     emergency=False, buttons=self._menu_rows())
+
+
+def clauses(text: str) -> list[str]:
+    """Sentences and joined clauses of a message ("..., terus ..."), for finding a second subject."""
+    return [part for part in _CLAUSE_BREAK.split(text[:2000]) if part and part.strip()]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from bot.core import index_cache
+from bot.core.linear_model import LinearModel, train
 from bot.core.normalize import Normalizer, root, stem
 
 # Weights of the feature families (see Matcher): words carry meaning, character n-grams survive typos the
@@ -21,6 +24,13 @@ DIFFUSE_INTENT = "out_of_scope"
 DIFFUSE_SHARE = 1.6
 # Words also count by their root without Indonesian affixes ("dipukul", "memukul" -> "pukul").
 AFFIXES = True
+# Share of the logistic regression's probability in the final score (the rest is centroid + nearest example);
+# chosen by cross-validation on intents/ and the dev split (benchmarks/compare_models.py).
+LINEAR_SHARE = 0.5
+# A word in more than this share of the examples (and in more than MIN_COMMON) is not used to find the
+# nearest example.
+COMMON_SHARE = 0.03
+MIN_COMMON = 50
 
 Vector = dict[str, float]
 
@@ -121,7 +131,8 @@ class Matcher:
     def __init__(self, *, normalizer: Normalizer, idf: dict[str, float], intents: list[str],
                  centroid_index: dict[str, list[tuple[int, float]]],
                  example_index: dict[str, list[tuple[int, float]]], example_intent: list[int],
-                 deletion_index: dict[str, tuple[str, ...]], vocabulary: frozenset[str]) -> None:
+                 deletion_index: dict[str, tuple[str, ...]], vocabulary: frozenset[str],
+                 linear: LinearModel | None = None) -> None:
         self.normalizer = normalizer
         self._idf = idf
         self.intents = intents
@@ -130,24 +141,28 @@ class Matcher:
         self._example_intent = example_intent
         self._deletions = deletion_index
         self._vocabulary = vocabulary
+        self._linear = linear
         self._diffuse = intents.index(DIFFUSE_INTENT) if DIFFUSE_INTENT in intents else None
 
     @classmethod
-    def build(cls, examples: Iterable[tuple[str, str]], normalizer: Normalizer) -> Matcher:
-        """Index (text, intent) pairs; deterministic for the same input."""
+    def build(cls, examples: Iterable[tuple[str, str]], normalizer: Normalizer, *, linear: bool = True,
+              cache_dir: Path | None = None) -> Matcher:
+        """Index (text, intent) pairs; deterministic for the same input. With `linear`, also a logistic
+        regression over the same features. The built index is kept in memory and in `cache_dir`, keyed by
+        the normalised examples and this code, so a restart over the same intents/ skips building."""
         pairs = [(normalizer.tokens(text), intent) for text, intent in examples]
         pairs = [(tokens, intent) for tokens, intent in pairs if tokens]
-        intents = sorted({intent for _, intent in pairs})
-        position = {intent: i for i, intent in enumerate(intents)}
-        labels = [position[intent] for _, intent in pairs]
-        counts = [features(tokens) for tokens, _ in pairs]
-        idf = _idf(counts)
-        vectors = [_weigh(count, idf) for count in counts]
-        vocabulary = frozenset(t for tokens, _ in pairs for t in tokens)
-        return cls(normalizer=normalizer, idf=idf, intents=intents,
-                   centroid_index=_centroid_postings(vectors, labels, len(intents)),
-                   example_index=_example_postings(vectors), example_intent=labels,
-                   deletion_index=_deletion_index(vocabulary), vocabulary=vocabulary)
+        key = index_cache.fingerprint(pairs, linear)
+        parts = index_cache.read(key, cache_dir)
+        if parts is None:
+            parts = _build_parts(pairs, linear)
+            index_cache.write(key, parts, cache_dir)
+        model = parts["linear"]
+        return cls(normalizer=normalizer, idf=parts["idf"], intents=parts["intents"],
+                   centroid_index=parts["centroids"], example_index=parts["examples"],
+                   example_intent=parts["example_intent"], deletion_index=parts["deletions"],
+                   vocabulary=parts["vocabulary"],
+                   linear=LinearModel(model[0], tuple(model[1])) if model is not None else None)
 
     def correct(self, token: str) -> str:
         """The known word one typo away from an unknown token, else the token itself."""
@@ -189,12 +204,31 @@ class Matcher:
             if score > best[k]:
                 best[k] = score
         combined = [CENTROID_SHARE * c + (1 - CENTROID_SHARE) * b for c, b in zip(centroid, best, strict=True)]
+        if self._linear is not None:
+            probabilities = self._linear.probabilities(vector)
+            combined = [(1 - LINEAR_SHARE) * s + LINEAR_SHARE * p for s, p in zip(combined, probabilities, strict=True)]
         if self._diffuse is not None:
             # Out-of-scope examples have nothing in common, so their centroid means little: nearest example only.
             k = self._diffuse
             combined[k] = max(combined[k], DIFFUSE_SHARE * best[k])
         order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
         return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
+
+
+def _build_parts(pairs: Sequence[tuple[Sequence[str], str]], linear: bool) -> dict:
+    """Every part of the index, as plain data (it is cached with marshal)."""
+    intents = sorted({intent for _, intent in pairs})
+    position = {intent: i for i, intent in enumerate(intents)}
+    labels = [position[intent] for _, intent in pairs]
+    counts = [features(tokens) for tokens, _ in pairs]
+    idf = _idf(counts)
+    vectors = [_weigh(count, idf) for count in counts]
+    vocabulary = frozenset(t for tokens, _ in pairs for t in tokens)
+    model = train(vectors, labels, len(intents)) if linear else None
+    return {"idf": idf, "intents": intents, "centroids": _centroid_postings(vectors, labels, len(intents)),
+            "examples": _example_postings(vectors), "example_intent": labels,
+            "deletions": _deletion_index(vocabulary), "vocabulary": vocabulary,
+            "linear": (model.weights, list(model.bias)) if model is not None else None}
 
 
 def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
@@ -208,13 +242,15 @@ def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
 
 def _example_postings(vectors: Sequence[Vector]) -> dict[str, list[tuple[int, float]]]:
     """feature -> (example, weight), for word and pair features only: n-gram postings would be long, and
-    nearest examples are found by words alone."""
+    nearest examples are found by words alone. Words in many examples ("saya", "di") are left out: their
+    postings are what makes ranking slow, and their low weight barely moves the nearest example."""
     index: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, vector in enumerate(vectors):
         for feature, weight in vector.items():
             if feature[0] != "c":
                 index[feature].append((i, weight))
-    return dict(index)
+    longest = max(MIN_COMMON, int(COMMON_SHARE * len(vectors)))
+    return {feature: postings for feature, postings in index.items() if len(postings) <= longest}
 
 
 def _centroid_postings(vectors: Sequence[Vector], labels: Sequence[int],

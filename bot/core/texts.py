@@ -26,9 +26,12 @@ FALLBACK = (
     "Maaf, saya belum mengerti pertanyaan itu. 🙏\n"
     "Coba tulis dengan kata lain, atau pilih topik di menu.\n\n" + HUMAN_CHANNEL + "\n" + EMERGENCY_LINE
 )
-FALLBACK_SUGGEST = "Mungkin yang Anda maksud salah satu topik ini:"
+UNSURE = (
+    "Maksud Anda salah satu ini? 🤔\n"
+    "Tekan tombol yang paling dekat dengan pertanyaan Anda, atau tulis lagi dengan kata lain.\n" + EMERGENCY_LINE
+)
+ALSO_ASKED = "Pesan Anda juga menanyakan hal lain: tekan tombol pertama di bawah."
 EMPTY = "Silakan ketik pertanyaan Anda, atau pilih topik di bawah. 🙂\n" + EMERGENCY_LINE
-CLARIFY = "Maksud Anda:"
 EMERGENCY_ALSO = "Setelah Anda aman, topik ini mungkin juga membantu:"
 SOURCES = "*Sumber* (diperiksa {checked}):"
 MORE_BUTTON = "📖 Selengkapnya & sumber"

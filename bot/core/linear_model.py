@@ -1,0 +1,55 @@
+"""Logistic regression over the matcher's features: trained with scikit-learn, scored in pure Python."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Inverse regularisation strength; chosen by cross-validation on intents/ (benchmarks/compare_models.py).
+C = 10.0
+# Weights this small change no probability noticeably; dropping them keeps scoring fast and the cache small.
+PRUNE = 0.05
+
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Per-feature class weights and per-class biases of a multinomial logistic regression."""
+
+    weights: dict[str, tuple[tuple[int, float], ...]]
+    bias: tuple[float, ...]
+
+    def probabilities(self, vector: Vector) -> list[float]:
+        """Softmax of the class scores for one feature vector."""
+        scores = list(self.bias)
+        for feature, value in vector.items():
+            for k, w in self.weights.get(feature, ()):
+                scores[k] += w * value
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+def train(vectors: Sequence[Vector], labels: Sequence[int], classes: int) -> LinearModel:
+    """Fit with scikit-learn (imported only here: a cache hit never pays its import time)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(vectors)
+    model = LogisticRegression(C=C, max_iter=3000).fit(matrix, list(labels))
+    known = [int(k) for k in model.classes_]
+    coef = model.coef_ if len(known) > 2 else [-model.coef_[0] / 2, model.coef_[0] / 2]
+    intercept = model.intercept_ if len(known) > 2 else [-model.intercept_[0] / 2, model.intercept_[0] / 2]
+    weights: dict[str, list[tuple[int, float]]] = {}
+    for j, feature in enumerate(vectorizer.feature_names_):
+        column = [(known[row], float(coef[row][j])) for row in range(len(known)) if abs(coef[row][j]) >= PRUNE]
+        if column:
+            weights[feature] = column
+    bias = [-1e9] * classes  # a class without examples in this training set can never win
+    for row, k in enumerate(known):
+        bias[k] = float(intercept[row])
+    return LinearModel({f: tuple(c) for f, c in weights.items()}, tuple(bias))
