@@ -63,3 +63,39 @@ def test_multi_word_lexicon_entries_win_over_single_words() -> None:
     normalizer = Normalizer.build({phrase("jalur tikus"): phrase("jalur ilegal"), phrase("tikus"): phrase("hewan")})
     assert normalizer.normalize("lewat jalur tikus") == "lewat jalur ilegal"
     assert normalizer.normalize("ada tikus") == "ada hewan"
+
+
+def _real_normalizer() -> Normalizer:
+    from pathlib import Path
+
+    from bot.content.training import read_training
+
+    training, problems = read_training(Path(__file__).resolve().parent.parent / "intents")
+    assert training is not None, problems
+    return Normalizer.build(training.lexicon)
+
+
+REAL = _real_normalizer()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("beta son tau mau pi mana", "saya tidak tahu mau ke mana"),
+    ("bosong su dapa gaji ko", "kalian sudah dapat gaji ko"),
+    ("dong dapa pukul", "mereka dipukul"),
+    ("how much agency fee", "berapa biaya penempatan"),
+    ("my employer keeps my passport", "saya majikan keeps saya paspor"),
+    ("is it legit", "is it resmi"),
+    ("visa run ke malaysia", "visa turis ke malaysia"),
+    ("i don't have a contract", "saya tidak have a kontrak"),
+    ("bp tiga mi kupang", "bp3mi kupang"),
+    ("tarima kasi kaka", "terima kasih kakak"),
+    ("gpp kak", "tidak apa apa kakak"),
+], ids=lambda value: value)
+def test_real_lexicon(raw: str, expected: str) -> None:
+    assert REAL.normalize(raw) == expected
+
+
+@pytest.mark.parametrize("word", ["tidak", "bukan", "jangan", "belum", "apa", "siapa", "mana", "kapan", "berapa",
+                                  "bagaimana", "kenapa", "dipukul", "dikurung", "disekap", "diancam", "tolong"])
+def test_real_lexicon_keeps_negations_question_and_danger_words(word: str) -> None:
+    assert word in REAL.tokens(f"saya {word} itu")
