@@ -35,6 +35,7 @@ class Result:
     name: str
     split: str
     in_scope: float
+    known: float  # in-scope accuracy on the topics the bot has an answer for
     oos: float
     per_style: dict[str, float]
     per_topic: dict[str, float]
@@ -47,7 +48,8 @@ def questions(split: str) -> list[dict]:
     return [{**q, "topic": None if q["topic"] == OUT_OF_SCOPE else q["topic"]} for q in items if q["split"] == split]
 
 
-def evaluate(name: str, split: str, items: list[dict], predict: Predict) -> tuple[Result, list[str | None]]:
+def evaluate(name: str, split: str, items: list[dict], predict: Predict,
+             known_topics: frozenset[str] = frozenset()) -> tuple[Result, list[str | None]]:
     predicted = [predict(q["text"]) for q in items]
     hits: dict[str, list[bool]] = defaultdict(list)
     topics: dict[str, list[bool]] = defaultdict(list)
@@ -59,7 +61,9 @@ def evaluate(name: str, split: str, items: list[dict], predict: Predict) -> tupl
         hits[q["style"]].append(p == q["topic"])
         topics[q["topic"]].append(p == q["topic"])
     in_scope = [h for values in hits.values() for h in values]
-    result = Result(name, split, sum(in_scope) / len(in_scope), sum(oos) / len(oos) if oos else 0.0,
+    known = [h for topic, values in topics.items() if topic in known_topics for h in values]
+    result = Result(name, split, sum(in_scope) / len(in_scope), sum(known) / len(known) if known else 0.0,
+                    sum(oos) / len(oos) if oos else 0.0,
                     {s: sum(v) / len(v) for s, v in sorted(hits.items())},
                     {t: sum(v) / len(v) for t, v in sorted(topics.items())}, len(items))
     return result, predicted
@@ -92,11 +96,12 @@ def baselines(examples: list[tuple[str, str]]) -> list[tuple[str, Predict]]:
 
 
 def table(results: list[Result]) -> str:
-    head = "| mesin | set | dalam cakupan | luar cakupan ditolak | " + " | ".join(STYLES) + " |"
-    lines = [head, "|" + "---|" * (4 + len(STYLES))]
+    head = ("| mesin | set | dalam cakupan | dalam cakupan, topik yang ada | luar cakupan ditolak | "
+            + " | ".join(STYLES) + " |")
+    lines = [head, "|" + "---|" * (5 + len(STYLES))]
     for r in results:
         styles = " | ".join(f"{r.per_style[s]:.2f}" if s in r.per_style else "-" for s in STYLES)
-        lines.append(f"| {r.name} | {r.split} | {r.in_scope:.3f} | {r.oos:.3f} | {styles} |")
+        lines.append(f"| {r.name} | {r.split} | {r.in_scope:.3f} | {r.known:.3f} | {r.oos:.3f} | {styles} |")
     return "\n".join(lines)
 
 
@@ -136,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     for split in splits:
         items = questions(split)
         for name, predict in engines:
-            result, predicted = evaluate(name, split, items, predict)
+            result, predicted = evaluate(name, split, items, predict, frozenset(engine.kb.topics))
             results.append(result)
             if args.errors and name == "Kawan Migran":
                 misses = Counter()
@@ -145,7 +150,9 @@ def main(argv: list[str] | None = None) -> None:
                         misses[(q["topic"], p)] += 1
                         print(f"[{q['style']}] {q['topic']} -> {p}: {q['text']}")
                 print(misses.most_common(25))
-    out = [f"Set pemahaman: {', '.join(f'{s} {len(questions(s))}' for s in splits)} pertanyaan.", "", table(results),
+    missing = sorted({q["topic"] for s in splits for q in questions(s) if q["topic"] and q["topic"] not in engine.kb.topics})
+    out = [f"Set pemahaman: {', '.join(f'{s} {len(questions(s))}' for s in splits)} pertanyaan. "
+           f"Topik set yang belum ada di knowledge/: {', '.join(missing) or '-'}.", "", table(results),
            "", rasa_row(), "", topic_table(results)]
     text = "\n".join(out)
     print(text)

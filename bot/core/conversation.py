@@ -304,5 +304,5 @@ class Engine:
 
 
 def clauses(text: str) -> list[str]:
-    """Sentences and joined clauses of a message ("..., terus ..."), for finding a second subject."""
-    return [part for part in _CLAUSE_BREAK.split(text[:2000]) if part and part.strip()]
+    """Sentences and joined clauses of an already bounded message ("..., terus ..."), for a second subject."""
+    return [part for part in _CLAUSE_BREAK.split(text) if part and part.strip()]

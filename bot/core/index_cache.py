@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ def write(key: str, parts: dict[str, Any], cache_dir: Path | None) -> None:
     path = cache_dir / f"index-{key}.marshal"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{key[:8]}.tmp")
+        partial = path.with_suffix(f".{os.getpid()}.tmp")  # two processes may build the same key at once
         partial.write_bytes(marshal.dumps(parts))
         partial.replace(path)
     except (OSError, ValueError) as exc:  # a read-only home must not stop the bot; the next start only builds again
