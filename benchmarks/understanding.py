@@ -58,9 +58,10 @@ def evaluate(name: str, split: str, items: list[dict], predict: Predict,
         if q["topic"] is None:
             oos.append(p is None)
             continue
-        hits[q["style"]].append(p == q["topic"])
+        if not known_topics or q["topic"] in known_topics:  # per style: topics the bot can answer
+            hits[q["style"]].append(p == q["topic"])
         topics[q["topic"]].append(p == q["topic"])
-    in_scope = [h for values in hits.values() for h in values]
+    in_scope = [h for values in topics.values() for h in values]
     known = [h for topic, values in topics.items() if topic in known_topics for h in values]
     result = Result(name, split, sum(in_scope) / len(in_scope), sum(known) / len(known) if known else 0.0,
                     sum(oos) / len(oos) if oos else 0.0,
@@ -96,8 +97,8 @@ def baselines(examples: list[tuple[str, str]]) -> list[tuple[str, Predict]]:
 
 
 def table(results: list[Result]) -> str:
-    head = ("| mesin | set | dalam cakupan | dalam cakupan, topik yang ada | luar cakupan ditolak | "
-            + " | ".join(STYLES) + " |")
+    head = ("| mesin | set | dalam cakupan, semua topik | dalam cakupan, topik yang ada | luar cakupan ditolak | "
+            + " | ".join(f"{s}*" for s in STYLES) + " |")
     lines = [head, "|" + "---|" * (5 + len(STYLES))]
     for r in results:
         styles = " | ".join(f"{r.per_style[s]:.2f}" if s in r.per_style else "-" for s in STYLES)
@@ -152,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(misses.most_common(25))
     missing = sorted({q["topic"] for s in splits for q in questions(s) if q["topic"] and q["topic"] not in engine.kb.topics})
     out = [f"Set pemahaman: {', '.join(f'{s} {len(questions(s))}' for s in splits)} pertanyaan. "
-           f"Topik set yang belum ada di knowledge/: {', '.join(missing) or '-'}.", "", table(results),
+           f"Topik set yang belum ada di knowledge/: {', '.join(missing) or '-'}. "
+           "* = per gaya, pertanyaan dalam cakupan dengan topik yang ada.", "", table(results),
            "", rasa_row(), "", topic_table(results)]
     text = "\n".join(out)
     print(text)

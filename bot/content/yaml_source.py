@@ -88,12 +88,15 @@ class _LineLoader(yaml.SafeLoader):
         return data
 
 
-class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader), _LineLoader):  # type: ignore[misc]
-    """The same loader on libyaml's parser when present (about ten times faster; start-up reads thousands of lines)."""
+if hasattr(yaml, "CSafeLoader"):
+    class _FastLineLoader(yaml.CSafeLoader, _LineLoader):  # type: ignore[misc]
+        """The same loader on libyaml's parser (about ten times faster; start-up reads thousands of lines)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates = []
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.duplicates = []
+else:  # PyYAML built without libyaml: the checked pure-Python loader only
+    _FastLineLoader = _LineLoader  # type: ignore[misc,assignment]
 
 
 for _loader in (_LineLoader, _FastLineLoader):
@@ -101,16 +104,36 @@ for _loader in (_LineLoader, _FastLineLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_line_sequence)
 
 
+def _plain_events(text: str) -> bool:
+    """True when libyaml's events show no alias and no nesting beyond MAX_DEPTH: the fast loader is then safe
+    (it composes in C, past the checks in _LineLoader.compose_node)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FastLineLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return False
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return True
+
+
 def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     """Parse YAML text; return the data (None if broken) and the issues found."""
-    loader = _FastLineLoader(text)
-    try:
-        data = loader.get_single_data()
-        return data, list(loader.duplicates)
-    except yaml.YAMLError:
-        pass  # broken: the pure-Python parser below words the problem the way admins are shown it
-    finally:
-        loader.dispose()
+    if _FastLineLoader is not _LineLoader and _plain_events(text):
+        loader = _FastLineLoader(text)
+        try:
+            return loader.get_single_data(), list(loader.duplicates)
+        except yaml.YAMLError:
+            pass  # broken: the pure-Python parser below words the problem the way admins are shown it
+        finally:
+            loader.dispose()
+    # Aliases, deep nesting and broken files: the checked pure-Python loader, which words the problem.
     loader = _LineLoader(text)
     try:
         data = loader.get_single_data()
