@@ -89,7 +89,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 if hasattr(yaml, "CSafeLoader"):
-    class _FastLineLoader(yaml.CSafeLoader, _LineLoader):  # type: ignore[misc]
+    class _FastLineLoader(yaml.CSafeLoader, _LineLoader):
         """The same loader on libyaml's parser (about ten times faster; start-up reads thousands of lines)."""
 
         def __init__(self, stream: str) -> None:
@@ -126,13 +126,13 @@ def _plain_events(text: str) -> bool:
 def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     """Parse YAML text; return the data (None if broken) and the issues found."""
     if _FastLineLoader is not _LineLoader and _plain_events(text):
-        loader = _FastLineLoader(text)
+        fast = _FastLineLoader(text)
         try:
-            return loader.get_single_data(), list(loader.duplicates)
+            return fast.get_single_data(), list(fast.duplicates)
         except yaml.YAMLError:
             pass  # broken: the pure-Python parser below words the problem the way admins are shown it
         finally:
-            loader.dispose()
+            fast.dispose()
     # Aliases, deep nesting and broken files: the checked pure-Python loader, which words the problem.
     loader = _LineLoader(text)
     try:
