@@ -122,9 +122,9 @@ def test_ranking_is_deterministic() -> None:
     assert again.rank("bayar paspor").ranked == SMALL.rank("bayar paspor").ranked
 
 
-# Measured when the floor was set (3-fold, every second example, matcher without the linear model): 0.83.
-# A change to a weight or rule that costs more than two points fails here.
-CV_FLOOR = 0.81
+# Measured when the floor was set (3-fold, every second example, matcher without the linear model, 42 topics):
+# 0.799. A change to a weight or rule that costs more than two points fails here.
+CV_FLOOR = 0.78
 
 
 def test_cross_validation_floor() -> None:
