@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.admin.storage import EventStore
+from bot.content.knowledge import EMERGENCY_TOPIC
 from bot.content.markup import to_plain
 from bot.core.conversation import MORE_PREFIX, Engine, Reply
+from bot.core.texts import EMERGENCY_ALSO
 from bot.errors import KawanError
 from bot.settings import Settings
 
@@ -41,12 +43,28 @@ def load_engine(settings: Settings) -> Engine:
 
 
 def render_plain(reply: Reply) -> str:
-    """A reply as a terminal user reads it: text, then numbered choices."""
-    lines = [to_plain(reply.text)]
+    """A reply as a terminal user reads it: text, then numbered choices.
+
+    An emergency reply ending in "Setelah Anda aman…" shows its place choices ("Saya di luar negeri"…) first and
+    that heading only above the related topics it introduces.
+    """
+    text = reply.text
     buttons = [button for row in reply.buttons for button in row]
+    places = 0
+    if reply.emergency and text.endswith(EMERGENCY_ALSO):
+        text = text[:-len(EMERGENCY_ALSO)].rstrip()
+        while places < len(buttons) and buttons[places].action.startswith(f"{EMERGENCY_TOPIC}:"):
+            places += 1
+    lines = [to_plain(text)]
     if buttons:
         lines.append("")
-        lines += [f"  {number}. {button.label}" for number, button in enumerate(buttons, 1)]
+        numbered = [f"  {number}. {button.label}" for number, button in enumerate(buttons, 1)]
+        if text != reply.text:
+            also = places + len(reply.alternatives)
+            lines += (numbered[:places] + ([""] if places else []) + [EMERGENCY_ALSO] + numbered[places:also]
+                      + [""] + numbered[also:])
+        else:
+            lines += numbered
         more = next((b.action for b in buttons if b.action.startswith(f"{MORE_PREFIX}:")), None)
         if more:
             # `kawan ask` has no second turn: say how to open the details from the command line too.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.content.offer_rules import GOOD_IDS, WARNING_IDS
 from bot.content.validate import Bundle
 from bot.core.company_check import CompanyCheck, CompanyIndex, shown_name
 from bot.core.conversation import Button, Reply
-from bot.core.offer_check import OfferCheck, build, check_offer, find_signs
+from bot.core.offer_check import OfferCheck, build, check_offer, find_signs, looks_like_offer
 
 # Button actions. The offer's state travels in the button itself (sign bits, questions, answers, company
 # counts), so nothing about the offer or the people in it is kept on the server.
@@ -17,6 +18,10 @@ COMPANY_ACTION = "cekpt"
 ANSWER_ACTION = "ck"
 CARD_ACTION = "ckc"
 SIGN_ORDER = WARNING_IDS + GOOD_IDS
+# "cek PT X" or "PT X resmi?": a short message asking about one company.
+COMPANY_QUESTION = re.compile(
+    r"^\s*(cek|periksa)\s+(pt|perusahaan)\b|^\s*pt\.?\s+\S+.{0,60}\b(resmi|berizin|terdaftar|legal|izin)\b", re.IGNORECASE)
+MAX_COMPANY_QUESTION = 100
 
 PROMPT = (
     "*Cek tawaran kerja & Cek PT* 🔎\n"
@@ -76,6 +81,15 @@ CARD_FOOTER = ("Cek tawaran kerja sebelum membayar apa pun: Disnakertrans kabupa
                "Pemeriksaan otomatis oleh Kawan Migran (bot relawan, bukan layanan pemerintah).")
 
 
+def is_company_question(text: str) -> bool:
+    return len(text) <= MAX_COMPANY_QUESTION and bool(COMPANY_QUESTION.search(text))
+
+
+def is_check_request(text: str) -> bool:
+    """Free text every shell sends to a check without being asked: an advert-like text or "cek PT X"."""
+    return bool(text) and not text.startswith("/") and (looks_like_offer(text) or is_company_question(text))
+
+
 @dataclass(frozen=True)
 class OfferState:
     """Everything needed to show an offer's result again, without its text: small enough for a button."""
@@ -117,6 +131,10 @@ class Checker:
     @property
     def available(self) -> bool:
         return self.rules is not None and self.index is not None
+
+    def reply_for_text(self, text: str) -> Reply:
+        """A company question gets Cek PT; anything else is read as an offer."""
+        return self.company_reply(text) if is_company_question(text) else self.offer_reply(text)
 
     # Cek PT -----------------------------------------------------------------------------------
     def company(self, query: str) -> CompanyCheck | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -19,27 +18,17 @@ from bot.core.check_replies import (
     PROMPT,
     Checker,
     checker_for,
+    is_check_request,
 )
 from bot.core.conversation import Reply
-from bot.core.offer_check import looks_like_offer
 from bot.telegram.handlers import ANSWER_GROUP, AddressedToBot, send_reply, state
 
 # Only a yes/no flag per chat, in memory: the next text in this chat is an offer or a company name.
 AWAITING_KEY = "kawan_cek_menunggu"
-COMPANY_QUESTION = re.compile(
-    r"^\s*(cek|periksa)\s+(pt|perusahaan)\b|^\s*pt\.?\s+\S+.{0,60}\b(resmi|berizin|terdaftar|legal|izin)\b", re.IGNORECASE)
-MAX_COMPANY_QUESTION = 100
 
 
 def _checker(context: ContextTypes.DEFAULT_TYPE) -> Checker:
     return checker_for(state(context).live.engine.bundle)
-
-
-def reply_for_text(checker: Checker, text: str) -> Reply:
-    """A company question gets Cek PT; anything else is read as an offer."""
-    if len(text) <= MAX_COMPANY_QUESTION and COMPANY_QUESTION.search(text):
-        return checker.company_reply(text)
-    return checker.offer_reply(text)
 
 
 class CheckRequest(filters.MessageFilter):
@@ -49,9 +38,7 @@ class CheckRequest(filters.MessageFilter):
         text = message.text or ""
         if not text or text.startswith("/"):
             return False
-        if message.forward_origin is not None:
-            return True
-        return looks_like_offer(text) or (len(text) <= MAX_COMPANY_QUESTION and bool(COMPANY_QUESTION.search(text)))
+        return message.forward_origin is not None or is_check_request(text)
 
 
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,7 +73,7 @@ async def _answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text:
         st.record_reply(first, update.effective_user)
     # Counted without the text and without company names: only that a check happened.
     st.record("check", update.effective_user)
-    await send_reply(update, context, reply_for_text(_checker(context), text))
+    await send_reply(update, context, _checker(context).reply_for_text(text))
 
 
 class Awaiting(filters.MessageFilter):
