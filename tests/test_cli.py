@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -103,15 +104,42 @@ def test_ask_refuses_a_broken_kb_with_exit_1(capsys, data_copy) -> None:
     assert err.startswith("Data pengetahuan bermasalah (1 galat); bot tidak memuatnya:\n- knowledge/rusak.yaml:")
 
 
-@pytest.mark.parametrize("args", [["terbang"], ["ask"], ["ask", "--tidak-ada", "x"], []])
-def test_usage_errors_exit_2_in_indonesian(capsys, args: list[str]) -> None:
+@pytest.mark.parametrize(("args", "usage"), [
+    (["terbang"], "kawan"), (["ask"], "kawan ask"), (["ask", "--tidak-ada", "x"], "kawan ask"),
+    (["cek-pt", "  "], "kawan cek-pt"), ([], None)], ids=["unknown-command", "missing-text", "unknown-option",
+                                                        "empty-company", "no-command"])
+def test_usage_errors_exit_2_in_indonesian(capsys, args: list[str], usage: str | None) -> None:
     with pytest.raises(SystemExit) as exited:
         code = main(args)
         raise SystemExit(code)
     _, err = capsys.readouterr()
     assert exited.value.code == 2
-    if args:
-        assert "Galat penggunaan:" in err and "Lihat: kawan --help" in err
+    if usage:
+        # The usage shown is the one of the command the mistake was made in.
+        assert err.startswith(f"cara pakai: {usage} [-h]")
+        assert "Galat penggunaan:" in err and f"Lihat: {usage} --help" in err
+
+
+def test_empty_offer_on_stdin_is_a_usage_error(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("  \n"))
+    code, out, err = kawan(capsys, "cek-tawaran", "-")
+    assert code == 2 and out == ""
+    assert "Galat penggunaan: teks tawaran dari stdin kosong" in err
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    # `kawan ask … | head -1`: the reader closes the pipe early; no traceback may reach the terminal.
+    reader = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE)
+    assert reader.stdin is not None
+    script = ("import sys\nimport bot.cli.ask as ask\nfrom bot.cli import main\n"
+              "def talk(args, env):\n    for _ in range(100000): print('baris panjang ' * 20)\n"
+              "ask.run = talk\nsys.exit(main(['ask', 'x']))")
+    writer = subprocess.run([sys.executable, "-c", script],
+                            stdout=reader.stdin, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60)
+    reader.stdin.close()
+    reader.wait(timeout=10)
+    assert "Traceback" not in writer.stderr and "BrokenPipeError" not in writer.stderr
+    assert writer.returncode == 1
 
 
 @pytest.mark.slow

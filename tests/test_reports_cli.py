@@ -156,7 +156,19 @@ def test_missing_database_is_a_data_problem(capsys: pytest.CaptureFixture[str], 
     code, out, err = kawan(capsys, "stats", "--db", str(missing))
     assert (code, out) == (1, "")
     assert err.startswith(f"Galat: database statistik {missing} belum ada.")
+    # Only the Telegram bot records anything; the terminal chat never creates the database.
+    assert "Bot Telegram" in err and "terminal tidak mencatat" in err
     assert not missing.exists()
+
+
+def test_backup_into_a_missing_folder_says_why_in_indonesian(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    db = tmp_path / "kawan.sqlite3"
+    EventStore.open(db, secret=SECRET).close()
+    target = tmp_path / "tidak-ada" / "cadangan.sqlite3"
+    code, out, err = kawan(capsys, "backup", "--db", str(db), str(target))
+    assert (code, out) == (1, "")
+    assert err == f"Galat: {target} tidak bisa ditulis: berkas atau folder tidak ada\n"
 
 
 @pytest.mark.parametrize("days", ["0", "-1", "tujuh"])

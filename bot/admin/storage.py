@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.admin.anonymise import mask
 from bot.admin.cases import purge_cases
 from bot.admin.referral import CODE_PATTERN
-from bot.errors import KawanError
+from bot.errors import KawanError, os_reason
 
 KINDS = frozenset({
     "message", "answer", "fallback", "clarify", "emergency", "feedback_up", "feedback_down", "referral", "start",
@@ -179,7 +179,7 @@ def _load_secret(path: Path, fallback: str = "") -> str:
         except FileNotFoundError:
             value = None
         except OSError as exc:
-            raise StorageError(f"berkas rahasia {path} tidak bisa dibaca: {exc.strerror or exc}") from exc
+            raise StorageError(f"berkas rahasia {path} tidak bisa dibaca: {os_reason(exc)}") from exc
         if value:
             _private(path)
             return value
@@ -198,7 +198,7 @@ def _load_secret(path: Path, fallback: str = "") -> str:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise StorageError(f"berkas rahasia {path} tidak bisa ditulis: {exc.strerror or exc}") from exc
+            raise StorageError(f"berkas rahasia {path} tidak bisa ditulis: {os_reason(exc)}") from exc
         finally:
             with contextlib.suppress(OSError):
                 temporary.unlink()
@@ -239,7 +239,7 @@ class EventStore:
         except PermissionError as exc:
             raise StorageError(f"database {path} tidak bisa ditulis (izin berkas atau folder hanya-baca).") from exc
         except OSError as exc:
-            raise StorageError(f"database {path} tidak bisa dibuka: {exc.strerror or exc}") from exc
+            raise StorageError(f"database {path} tidak bisa dibuka: {os_reason(exc)}") from exc
         for suffix in ("", "-wal", "-shm"):
             _private(Path(f"{path}{suffix}"))
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
@@ -267,7 +267,7 @@ class EventStore:
         try:
             os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
         except OSError as exc:
-            raise StorageError(f"{target} tidak bisa ditulis: {exc.strerror or exc}") from exc
+            raise StorageError(f"{target} tidak bisa ditulis: {os_reason(exc)}") from exc
         copied = 0
 
         def progress(status: int, remaining: int, total: int) -> None:

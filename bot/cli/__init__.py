@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.errors import KawanError, KnowledgeError
+from bot.errors import KawanError, KnowledgeError, UsageError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -30,9 +30,19 @@ argparse._ = lambda text: _ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-d
 
 
 class _Parser(argparse.ArgumentParser):
+    commands: dict[str, argparse.ArgumentParser] = {}
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"Galat penggunaan: {message}\nLihat: kawan --help\n")
+        self.exit(EXIT_USAGE, f"Galat penggunaan: {message}\nLihat: {self.prog} --help\n")
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
+        """Unknown options are reported by the sub-command they were given to, with its own usage."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            owner = self.commands.get(getattr(parsed, "command", None) or "", self)
+            owner.error(argparse._("unrecognized arguments: %s") % " ".join(extras))  # type: ignore[attr-defined]
+        return parsed
 
 
 # One module per sub-command under bot/cli/, each with register(commands); listed in help order.
@@ -40,23 +50,33 @@ COMMANDS = ("run", "chat", "ask", "validate", "eval", "actions", "export-rasa", 
             "poster", "cek-pt", "cek-tawaran", "p3mi")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(prog="kawan", description="Kawan Migran: bot informasi migrasi aman untuk calon PMI.")
     commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"bot.cli.{name.replace('-', '_')}")
         module.register(commands)
+    parser.commands = dict(commands.choices)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser: _Parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
     try:
         return int(args.handler(args, os.environ) or EXIT_OK)
+    except BrokenPipeError:
+        # The reader went away (`kawan ask … | head`): stop quietly; Python's own flush at exit must not fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_DATA
+    except UsageError as exc:
+        parser.commands.get(args.command, parser).print_usage(sys.stderr)
+        print(f"Galat penggunaan: {exc}\nLihat: kawan {args.command} --help", file=sys.stderr)
+        return EXIT_USAGE
     except KnowledgeError as exc:
         print(f"Data pengetahuan bermasalah ({len(exc.problems)} galat); bot tidak memuatnya:", file=sys.stderr)
         for problem in exc.problems:

@@ -14,10 +14,17 @@ from bot.errors import KawanError
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("cek-pt", help="cek nama perusahaan di salinan daftar P3MI berizin")
-    parser.add_argument("name", metavar="NAMA", help='nama perusahaan, misalnya "PT Sumber Rejeki Abadi"')
+    parser.add_argument("name", metavar="NAMA", type=company_name, help='nama perusahaan, misalnya "PT Sumber Rejeki Abadi"')
     parser.add_argument("--json", action="store_true", help='cetak JSON: status, copy_date, matches')
     add_data_options(parser)
     parser.set_defaults(handler=run)
+
+
+def company_name(text: str) -> str:
+    """argparse type for NAMA: an empty name would be reported as a company missing from the list."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("nama perusahaan kosong; tulis namanya, misalnya \"PT Sumber Rejeki Abadi\"")
+    return text
 
 
 def load_checker(args: argparse.Namespace, env: Mapping[str, str]) -> Checker:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from bot.cli.cek_pt import load_checker
 from bot.cli.common import add_data_options, render_plain
 from bot.core.conversation import Reply
+from bot.errors import UsageError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,6 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     checker = load_checker(args, env)
     text = sys.stdin.read()
+    if not text.strip():
+        raise UsageError("teks tawaran dari stdin kosong; kirim teksnya, misalnya: kawan cek-tawaran - < tawaran.txt")
     if args.json:
         result = checker.offer(text)
         assert result is not None

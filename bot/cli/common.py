@@ -81,8 +81,9 @@ def open_existing_store(args: argparse.Namespace, settings: Settings) -> EventSt
     """The bot's event database; reports never create an empty one by mistake."""
     path = getattr(args, "db", None) or settings.db_path
     if not path.is_file():
-        raise KawanError(f"database statistik {path} belum ada. Bot membuatnya saat pertama berjalan; "
-                         "pakai --db FILE atau KAWAN_DB untuk menunjuk berkas lain.")
+        raise KawanError(f"database statistik {path} belum ada. Bot Telegram (kawan run dengan TELEGRAM_BOT_TOKEN) "
+                         "membuatnya saat pertama berjalan; obrolan di terminal tidak mencatat apa pun. "
+                         "Pakai --db FILE atau KAWAN_DB untuk menunjuk berkas lain.")
     return EventStore.open(path, settings.secret, settings.retention_days)
 
 

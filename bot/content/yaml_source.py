@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from bot.errors import os_reason
+
 # Admins' files are tens of kilobytes; anything far larger is a mistake, and reading it must stay cheap.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Real files nest four or five levels; 5,000 levels would exhaust Python's stack.
@@ -162,7 +164,7 @@ def read_text_safely(path: Path) -> tuple[str | None, str]:
             return None, "tautan simbolik berputar (menunjuk ke dirinya sendiri)"
         if exc.errno == errno.ENOENT:
             return None, "tautan simbolik rusak: berkas tujuannya tidak ada"
-        return None, f"tidak bisa dibaca ({exc.strerror or exc})"
+        return None, f"tidak bisa dibaca ({os_reason(exc)})"
     if stat.S_ISDIR(found.st_mode):
         return None, "ini folder, bukan berkas"
     if not stat.S_ISREG(found.st_mode):
@@ -173,7 +175,7 @@ def read_text_safely(path: Path) -> tuple[str | None, str]:
         # O_NONBLOCK: a file swapped for a pipe after the check above still cannot block the reload.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        return None, f"tidak bisa dibuka ({exc.strerror or exc})"
+        return None, f"tidak bisa dibuka ({os_reason(exc)})"
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             return None, "bukan berkas biasa (pipa, soket atau perangkat)"
