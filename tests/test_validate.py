@@ -89,7 +89,8 @@ def test_base_case_is_clean(data_copy: tuple[Path, Path]) -> None:
 
 CASES = [
     ("broken_yaml", TOPIC.replace('title: "Topik uji"', 'title: "Topik uji'), INTENT,
-     "knowledge/uji.yaml:11: GALAT: YAML rusak dan tidak bisa dibaca (expected <block end>, but found '<scalar>'). "
+     "knowledge/uji.yaml:4: GALAT: YAML rusak dan tidak bisa dibaca (tanda kutip yang dibuka di baris ini tidak "
+     "ditutup di baris yang sama). "
      "Cara memperbaiki: periksa indentasi (pakai spasi, bukan tab), tanda titik dua, dan tanda kutip di baris ini "
      "atau baris sebelumnya."),
     ("duplicate_key", TOPIC.replace('    title: "Topik uji"\n', '    title: "Topik uji"\n    title: "Lagi"\n'), INTENT,
@@ -103,8 +104,11 @@ CASES = [
      "knowledge/uji.yaml:2: [uji_topik] kolom 'checked': GALAT: kolom wajib ini tidak ada. Cara memperbaiki: tambahkan "
      "'checked: ...' di entri ini."),
     ("unquoted_number", TOPIC.replace('title: "Topik uji"', "title: 0700"), INTENT,
-     "knowledge/uji.yaml:4: [uji_topik] kolom 'title': GALAT: nilainya dibaca YAML sebagai angka (448), bukan teks; "
-     "nomor telepon atau angka berawalan 0 bisa berubah. Cara memperbaiki: beri tanda kutip, misalnya title: \"448\"."),
+     "knowledge/uji.yaml:4: [uji_topik] kolom 'title': GALAT: nilai 0700 dibaca YAML sebagai angka (448), bukan teks; "
+     "nomor telepon atau angka berawalan 0 bisa berubah. Cara memperbaiki: beri tanda kutip, misalnya title: \"0700\"."),
+    ("unquoted_time", TOPIC.replace('title: "Topik uji"', "title: 10:30"), INTENT,
+     "knowledge/uji.yaml:4: [uji_topik] kolom 'title': GALAT: nilai 10:30 dibaca YAML sebagai angka (630), bukan teks; "
+     "nomor telepon atau angka berawalan 0 bisa berubah. Cara memperbaiki: beri tanda kutip, misalnya title: \"10:30\"."),
     ("yes_no_becomes_bool", TOPIC.replace('title: "Topik uji"', "title: no"), INTENT,
      "knowledge/uji.yaml:4: [uji_topik] kolom 'title': GALAT: nilainya dibaca YAML sebagai False (kata seperti "
      "no/yes/off jadi true/false). Cara memperbaiki: beri tanda kutip, misalnya title: \"teks\"."),
@@ -276,3 +280,41 @@ def test_loading_refuses_a_broken_kb_with_the_message(data_copy: tuple[Path, Pat
     with pytest.raises(KnowledgeError) as caught:
         load_bundle(knowledge, intents, DATA_DAY)
     assert any("kelompok 'lain' tidak ada" in str(p) for p in caught.value.problems)
+
+
+def test_a_related_topic_with_its_own_errors_is_not_reported_missing(data_copy: tuple[Path, Path]) -> None:
+    # syarat_pmi is referred to by many topics; breaking its title must give one error, not one per reference.
+    knowledge, _ = data_copy
+    path = next(p for p in knowledge.glob("*.yaml") if "id: syarat_pmi\n" in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id: syarat_pmi\n")
+    title = text.index("title:", start)
+    end = text.index("\n", title)
+    path.write_text(text[:title] + "title: 0700" + text[end:], encoding="utf-8")
+    problems = run(data_copy)
+    assert [p for p in problems if "GALAT" in p] == [p for p in problems if "[syarat_pmi] kolom 'title'" in p]
+    assert len(problems) == 1
+
+
+def test_a_missing_topic_file_is_named_first_instead_of_every_reference(data_copy: tuple[Path, Path]) -> None:
+    knowledge, intents = data_copy
+    (knowledge / "kontak.yaml").unlink()
+    _, found = validate(knowledge, intents, DATA_DAY, NEVER_STALE)
+    errors = [str(p) for p in found if p.is_error]
+    assert "tidak punya topik satu pun" in errors[0] and "kontak.yaml" in errors[0]
+    assert len(errors) <= 3 and not any("topik terkait" in e for e in errors)
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ('a:\n  b: "buka\n  c: "tutup"\n  d: 1\n', 2, "tanda kutip yang dibuka di baris ini tidak ditutup"),
+    ('a:\n\tb: 1\n', 2, "ada karakter tab"),
+    ('a: b: c\n', 1, "titik dua (:) di tempat yang salah"),
+    ('a: [1, 2\nb: 3\n', 2, "daftar [ ... ] tidak ditutup"),
+], ids=["unclosed-quote", "tab", "colon", "open-list"])
+def test_broken_yaml_names_the_line_in_indonesian(text: str, line: int, words: str) -> None:
+    from bot.content.yaml_source import load_yaml_text
+
+    data, issues = load_yaml_text(text)
+    assert data is None and len(issues) == 1
+    assert issues[0].line == line and words in issues[0].detail
+    assert not any(english in issues[0].detail for english in ("expected", "found", "while"))

@@ -291,8 +291,8 @@ def read_knowledge(directory: Path, today: date, stale_days: int = 180) -> tuple
     if found.broken:
         # A file that cannot be read hides its topics: listing them as missing would bury the one real cause.
         return None, problems
-    problems += found.missing_related()
-    problems += _missing_required(directory, found.topics, problems)
+    missing = found.missing_related() + _missing_required(directory, found.topics, problems)
+    problems += _missing_file_problems(directory, groups, found, missing) or missing
     if any(p.is_error for p in problems):
         return None, problems
     ordered = tuple(Group(id=gid, title=title, topics=tuple(t.id for t in found.topics.values()
@@ -311,6 +311,7 @@ class _Topics:
     topics: dict[str, Topic] = field(default_factory=dict)
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
     broken: bool = False  # a file could not be read at all
+    failed: set[str] = field(default_factory=set)  # ids of entries that exist but have errors of their own
 
     def read_file(self, path: Path, shown: str) -> list[Problem]:
         data, issues = load_yaml_file(path)
@@ -332,6 +333,8 @@ class _Topics:
         where = Where(path=shown, entry=str(item.get("id", "")))
         topic, problems = _read_topic(where, item, self.today, self.stale_days, self.group_ids)
         if topic is None:
+            if isinstance(item.get("id"), str):
+                self.failed.add(item["id"])
             return problems
         if topic.id in self.topics:
             first_path, first_line = self.places[topic.id]
@@ -349,12 +352,38 @@ class _Topics:
         for topic in self.topics.values():
             shown, line = self.places[topic.id]
             for related in topic.related:
+                if related in self.failed and related not in self.topics:
+                    continue  # the topic is there with its own errors: "does not exist" would mislead
                 if related == topic.id or related not in self.topics:
                     reason = "menunjuk dirinya sendiri" if related == topic.id else "tidak ada"
                     problems.append(Problem(path=shown, line=line, entry=topic.id, field="related",
                                             message=f"topik terkait '{related}' {reason}.",
                                             fix="tulis id topik lain yang ada, atau hapus dari related."))
         return problems
+
+
+def _missing_file_problems(directory: Path, groups: list[tuple[str, str]], found: _Topics,
+                           missing: list[Problem]) -> list[Problem]:
+    """A menu group left without topics means a whole file is gone: say that first, and count what it breaks
+    instead of listing every reference to its topics (empty when no group is empty)."""
+    used = {t.group for t in found.topics.values()}
+    empty = [(gid, title) for gid, title in groups if gid not in used]
+    if not empty or found.failed:
+        return []
+    out = [Problem(path=directory.name, line=0, entry="", field="",
+                   message=f"kelompok menu '{gid}' ({title}) tidak punya topik satu pun; berkas topiknya "
+                           f"(misalnya {directory.name}/{gid}.yaml) tidak ada atau kosong.",
+                   fix="kembalikan berkas itu (misalnya dari git), atau hapus kelompok ini dari "
+                       f"{GROUPS_FILE_SHOWN}.")
+           for gid, title in empty]
+    if missing:
+        ids = sorted({p.message.split("'")[1] for p in missing})
+        out.append(Problem(path=directory.name, line=0, entry="", field="related",
+                           message=f"{len(missing)} rujukan ke topik yang tidak ada, kemungkinan dari berkas yang "
+                                   f"hilang itu: {', '.join(ids)}.",
+                           fix="kembalikan berkas yang hilang; bila topik itu memang dihapus, hapus juga dari "
+                               "related dan dari daftar topik wajib."))
+    return out
 
 
 def _missing_required(directory: Path, topics: Mapping[str, Topic], problems: list[Problem]) -> list[Problem]:

@@ -55,10 +55,12 @@ def type_problem(where: Where, data: LineDict, key: str, expected: type) -> Prob
     value: Any = data[key]
     line = data.key_lines.get(key, data.line)
     if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        # The hint shows what the admin wrote, not the number YAML made of it.
+        written = data.raw_values.get(key, str(value))
         return where.problem(line, key,
-                             f"nilainya dibaca YAML sebagai angka ({value!r}), bukan teks; nomor telepon atau "
+                             f"nilai {written} dibaca YAML sebagai angka ({value!r}), bukan teks; nomor telepon atau "
                              "angka berawalan 0 bisa berubah.",
-                             f'beri tanda kutip, misalnya {key}: "{value}".')
+                             f'beri tanda kutip, misalnya {key}: "{written}".')
     if expected is str and isinstance(value, bool):
         return where.problem(line, key,
                              f"nilainya dibaca YAML sebagai {value} (kata seperti no/yes/off jadi true/false).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    # The source text of each unquoted scalar value: YAML turns `0123` into 83 and `10:30` into 630.
+    raw_values: dict[str, str] = {}
 
 
 class LineList(list):
@@ -71,6 +74,7 @@ class _LineLoader(yaml.SafeLoader):
         data = LineDict()
         data.line = node.start_mark.line + 1
         data.key_lines = {}
+        data.raw_values = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
@@ -81,6 +85,8 @@ class _LineLoader(yaml.SafeLoader):
                 self.duplicates.append(YamlIssue(line=line, kind="duplicate", detail=key))
             data[key] = self.construct_object(value_node, deep=True)
             data.key_lines[key] = line
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style is None:
+                data.raw_values[key] = value_node.value
         return data
 
     def construct_line_sequence(self, node: yaml.SequenceNode) -> LineList:
@@ -125,6 +131,57 @@ def _plain_events(text: str) -> bool:
     return True
 
 
+# PyYAML's parser messages, in the words an admin reads; the first pattern that matches wins.
+_SYNTAX_WORDS = (
+    (re.compile(r"found unexpected end of stream"), "berkas berakhir sebelum tanda kutip ditutup"),
+    (re.compile(r"found unknown escape character"),
+     "garis miring terbalik (\\) tidak dikenal di dalam kutip ganda; pakai kutip tunggal"),
+    (re.compile(r"found character '\\t' that cannot start any token"), "ada karakter tab; pakai spasi"),
+    (re.compile(r"mapping values are not allowed here"),
+     "ada titik dua (:) di tempat yang salah; teks yang berisi ': ' harus diberi tanda kutip"),
+    (re.compile(r"could not find expected ':'"), "tanda titik dua (:) setelah nama kolom tidak ditemukan"),
+    (re.compile(r"expected <block end>, but found '?<?(scalar|block mapping start)"),
+     "ada baris yang indentasinya tidak sejajar, atau tanda kutip yang tidak ditutup"),
+    (re.compile(r"expected <block end>, but found '?<?(block sequence start|-)"),
+     "tanda '-' daftar tidak sejajar dengan butir lain"),
+    (re.compile(r"expected ',' or '\]'"), "daftar [ ... ] tidak ditutup dengan benar"),
+    (re.compile(r"expected ',' or '\}'"), "pasangan { ... } tidak ditutup dengan benar"),
+    (re.compile(r"did not find expected key"), "ada baris yang indentasinya tidak sejajar"),
+    (re.compile(r"did not find expected '-' indicator"), "butir daftar harus diawali '-' yang sejajar"),
+    (re.compile(r"expected the node content"), "ada nilai yang kosong atau diawali tanda baca yang tidak sah"),
+    (re.compile(r"expected a single document"), "berkas berisi lebih dari satu dokumen (---)"),
+    (re.compile(r"found undefined tag handle|found unknown tag|could not determine a constructor"),
+     "tanda '!' di awal nilai tidak didukung; beri tanda kutip"),
+    (re.compile(r"found character .* that cannot start any token"),
+     "ada karakter yang tidak boleh mengawali nilai (misalnya @ atau `); beri tanda kutip"),
+)
+UNCLOSED_QUOTE = "tanda kutip yang dibuka di baris ini tidak ditutup di baris yang sama"
+
+
+def syntax_words(problem: str) -> str:
+    """A PyYAML parser message in Indonesian; texts this reader raises itself are already Indonesian."""
+    for pattern, words in _SYNTAX_WORDS:
+        if pattern.search(problem):
+            return words
+    return problem if not re.search(r"\b(expected|found|while|could not)\b", problem) else "susunan YAML tidak sah"
+
+
+def _open_quote_line(text: str, error_line: int) -> int | None:
+    """The line where a quoted text opens, when it runs on to the error below it: the likely real mistake."""
+    last: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line + 1 >= error_line:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if (isinstance(last, yaml.ScalarToken) and last.style in ('"', "'")
+            and last.start_mark.line < last.end_mark.line):
+        return last.start_mark.line + 1
+    return None
+
+
 def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     """Parse YAML text; return the data (None if broken) and the issues found."""
     if _FastLineLoader is not _LineLoader and _plain_events(text):
@@ -140,12 +197,20 @@ def load_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        context = exc.context or ""
+        # An unclosed quote: PyYAML reads on and fails much later; the quote's own line is where to look.
+        mark = exc.context_mark if "quoted scalar" in context else (exc.problem_mark or exc.context_mark)
         line = mark.line + 1 if mark else 0
-        detail = exc.problem or str(exc)
+        detail = syntax_words(problem)
+        opened = _open_quote_line(text, line) if "quoted scalar" not in context else None
+        if opened is not None:
+            line, detail = opened, UNCLOSED_QUOTE
+        elif "quoted scalar" in context:
+            detail = UNCLOSED_QUOTE
         return None, [YamlIssue(line=line, kind="syntax", detail=detail)]
     except yaml.YAMLError as exc:
-        return None, [YamlIssue(line=0, kind="syntax", detail=str(exc))]
+        return None, [YamlIssue(line=0, kind="syntax", detail=syntax_words(str(exc)))]
     finally:
         loader.dispose()
     return data, list(loader.duplicates)
