@@ -36,7 +36,8 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"Galat penggunaan: {message}\nLihat: {self.prog} --help\n")
 
-    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
         """Unknown options are reported by the sub-command they were given to, with its own usage."""
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
