@@ -14,7 +14,7 @@ from bot.core.texts import CHECK_BUTTON, EMERGENCY_ALSO, UNKNOWN_TOPIC
 
 ADVERT = ("Dibutuhkan segera pekerja kebun sawit Malaysia, gaji RM 1.700, berangkat lewat Nunukan, tidak perlu "
           "paspor, biaya potong gaji. Hubungi WA agen sekarang juga.")
-DANGER = "tolong saya disekap majikan, tidak boleh keluar rumah dan tidak digaji"
+DANGER = "saya disekap agen, paspor ditahan, gaji tidak dibayar"
 
 
 def menu_number(session: ChatSession, label: str) -> str:

@@ -85,7 +85,8 @@ class _LineLoader(yaml.SafeLoader):
                 self.duplicates.append(YamlIssue(line=line, kind="duplicate", detail=key))
             data[key] = self.construct_object(value_node, deep=True)
             data.key_lines[key] = line
-            if isinstance(value_node, yaml.ScalarNode) and value_node.style is None:
+            # Plain scalars: style None in the Python parser, "" in libyaml's.
+            if isinstance(value_node, yaml.ScalarNode) and not value_node.style:
                 data.raw_values[key] = value_node.value
         return data
 
