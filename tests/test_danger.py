@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.core.conversation import Engine
-from bot.core.danger import ABROAD, INDONESIA, forms
+from bot.core.danger import ABROAD, INDONESIA, forms, skeleton
 from bot.core.normalize import basic_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +153,67 @@ def test_clarify_with_danger_among_choices_shows_the_numbers(engine: Engine) -> 
         if reply.kind == "clarify" and "darurat" in (reply.topic, *reply.alternatives):
             assert "110" in reply.text and "999" in reply.text
     assert "110" in engine.respond("zzz qqq").text  # fallback always carries the numbers
+
+
+# Found by a QA tester on main (not in benchmarks/sets/); each pins a general rule, not the sentence.
+QA_CARDS = [
+    ("akhiri_hidup", "saya ingin mengakhiri hidup", "darurat_jiwa"),
+    ("akhiri_hidup_saja", "mau akhiri hidup saja", "darurat_jiwa"),
+    ("bundir", "sy mau bundir", "darurat_jiwa"),
+    ("loncat_lantai", "mau loncat dari lantai atas saja", "darurat_jiwa"),
+    ("potong_tangan", "saya potong tangan saya sendiri", "darurat_jiwa"),
+    ("tidak_sanggup_hidup", "saya sudah tidak sanggup hidup", "darurat_jiwa"),
+    ("kupang_dong_jual", "adik beta dong jual ke malaysia", "darurat_keluarga"),
+    ("sms_tanpa_vokal", "sy kna pkl mjkn", "darurat"),
+    ("makan_angka", "saya lapar, tidak dikasih makan 3 hari", "darurat"),
+    ("ancam_bunuh_keluarga", "agen bilang kalau saya lari dia bunuh keluarga saya", "darurat"),
+    ("sapaan_koma", "kaka, beta dikunci di kamar", "darurat"),
+    ("sapaan_ibu", "ibu, saya disekap di penampungan", "darurat"),
+    ("sapaan_setelah_tolong", "tolong kaka beta takut sekali", "darurat"),
+    ("kerabat_lapor", "mama bilang adik dijual om ke kalimantan", "darurat_keluarga"),
+    ("kerabat_dia", "adik sa hilang su 2 bulan, terakhir dia bilang dia dipukul", "darurat_keluarga"),
+    ("kerabat_milik", "saya khawatir, adik saya dipukul majikan", "darurat_keluarga"),
+    ("sapaan_bukan_kerabat", "kak saya dipukul", "darurat"),
+]
+
+QA_CALM = [
+    ("mati_ketawa", "saya mau mati ketawa baca ini"),
+    ("tidak_ingin_bunuh_diri", "saya tidak ingin bunuh diri, cuma mau tanya"),
+    ("kabur_dari_orang_tua", "saya kabur dari rumah karena mau kerja ke malaysia tapi orang tua tidak izinkan"),
+    ("negasi_polos", "saya tidak dipukul majikan, majikan baik"),
+    ("pukul_benda", "dia pukul meja waktu marah, normal ka?"),
+    ("keluar_kerja", "saya mau keluar dari pekerjaan sekarang, bisa?"),
+    ("ancam_pecat", "saya diancam dipecat kalau tidak lembur, itu boleh?"),
+]
+
+
+@pytest.mark.parametrize(("text", "card"), [(t, c) for _, t, c in QA_CARDS], ids=[i for i, _, _ in QA_CARDS])
+def test_qa_messages_get_the_card_that_fits(engine: Engine, text: str, card: str) -> None:
+    reply = engine.respond(text)
+    assert reply.emergency and reply.topic == card, (reply.kind, reply.topic)
+
+
+@pytest.mark.parametrize("text", [t for _, t in QA_CALM], ids=[i for i, _ in QA_CALM])
+def test_qa_messages_raise_no_alarm(engine: Engine, text: str) -> None:
+    assert engine.danger.detect(text) is None
+    assert not engine.respond(text).emergency
+
+
+def test_vocative_is_not_the_person_harmed(engine: Engine) -> None:
+    for text in ("kaka, beta dikunci di kamar", "ibu, saya disekap di penampungan", "tolong kaka beta takut sekali"):
+        found = engine.danger.detect(text)
+        assert found is not None and not found.family
+    found = engine.danger.detect("ibu saya disekap di penampungan")
+    assert found is not None and found.family
+
+
+def test_sms_spelling_without_vowels() -> None:
+    assert skeleton("pukul") == "pkl" and skeleton("majikan") == "mjkn"
+
+
+def test_a_time_of_day_is_not_a_blow_but_a_count_of_days_is_hunger(engine: Engine) -> None:
+    assert engine.danger.detect("mandor datang pkl 5 pagi") is None
+    assert engine.danger.detect("sudah 3 hari tidak dikasih makan 2 kali") is not None
 
 
 @pytest.mark.parametrize(("token", "reading"), [

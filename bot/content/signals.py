@@ -34,7 +34,7 @@ _CLASS_REF = re.compile(r"^<([a-z_]+)(?::(aktif|pasif))?>$")
 class Element:
     """One pattern step: a word class (optionally one voice), alternative words, a gap or a clause end."""
 
-    kind: str  # class, words, gap, start, end, not (the next word is none of these; takes no word)
+    kind: str  # class, words, gap, start, end, not (the next word is none of these words or of class `name`)
     words: tuple[str, ...] = ()
     name: str = ""
     voice: str = ""
@@ -96,6 +96,8 @@ def parse_pattern(text: str) -> tuple[Pattern, str | None]:
             elements.append(Element("end"))
         elif raw == CLAUSE_START:
             elements.append(Element("start"))
+        elif raw.startswith("!") and (negated := _CLASS_REF.match(raw[1:])):
+            elements.append(Element("not", name=negated.group(1)))
         elif raw.startswith("!") and len(raw) > 1:
             words = [t for alternative in raw[1:].split("|") for t in phrase(alternative)[:1]]
             elements.append(Element("not", words=tuple(words)))
@@ -147,4 +149,5 @@ def parse_signal(lookup: str, lines: list[str]) -> tuple[Signal | None, list[str
 
 
 def undefined_classes(signal: Signal, classes: Mapping[str, object]) -> list[str]:
-    return sorted({e.name for p in signal.patterns for e in p if e.kind == "class" and e.name not in classes})
+    return sorted({e.name for p in signal.patterns for e in p if e.kind in ("class", "not") and e.name
+                   and e.name not in classes})

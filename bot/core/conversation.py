@@ -204,11 +204,19 @@ class Engine:
         found = self.matcher.rank_tokens(corrected)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         # The detector reads the whole message itself (sentences and clauses, every one of them).
-        danger = self.danger.detect(text)
-        if danger is not None:
-            return self._emergency(ranked, danger)
+        reading = self.danger.read(text)
+        if reading.danger is not None:
+            return self._emergency(ranked, reading.danger)
         found = self._past_politeness(corrected, found)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
+        top = self.kb.topics.get(found.intent) if found.intent else None
+        if (reading.dismissed or reading.question) and top is not None and top.emergency:
+            # Danger words the rules read and set aside ("tidak dipukul", "diancam dipecat"), or a question with
+            # no danger described ("mau keluar dari pekerjaan, bisa?"): answer the rest.
+            ranked = [(t, s) for t, s in ranked if not self.kb.topics[t].emergency]
+            if not ranked or ranked[0][1] < self.threshold:
+                return self._fallback(ranked)
+            return self._answer_or_clarify(ranked)
         if found.intent in (None, OUT_OF_SCOPE) or found.score < self.threshold:
             return self._fallback(ranked)
         reply = self._answer_or_clarify(ranked)

@@ -28,7 +28,12 @@ _ACTIVE = ("meng", "meny", "mem", "men", "me", "nge", "ng", "ny", "m", "n")
 _RESTORE = ("", "p", "t", "s", "k")
 _SUFFIXES = ("kan", "in", "i", "nya")
 _ENGLISH = ("ing", "ed", "es", "s", "d")
-_AGENT_MARKERS = frozenset({"dapa", "kena", "kana"})
+_AGENT_MARKERS = frozenset({"dapa", "kena", "kana", "kna"})
+_VOWELS = frozenset("aeiou")
+# A pronoun right after these is who is spoken to or about, not the person harmed ("dia bilang ke saya").
+_PREPOSITIONS = frozenset({"ke", "kepada", "sama", "dengan", "untuk", "buat", "to", "with", "for"})
+_POSSESSIVE = frozenset({"punya", "pung", "pu"})
+SELF, KIN, OTHER = "self", "kin", "other"
 AKTIF, PASIF = "aktif", "pasif"
 # Per-token memos are cleared past this size, so odd messages cannot grow them without bound.
 _MEMO_LIMIT = 200_000
@@ -110,6 +115,22 @@ class _Hit:
     signal: Signal
     sentence: int
     start: int
+    used: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The detector's verdict; `dismissed`: a danger pattern matched but its context (negation, a question
+    about a concept, a hypothetical, an exception word) made it harmless, so nothing should raise an alarm."""
+
+    danger: Danger | None
+    dismissed: bool = False
+    question: bool = False  # the message asks something (and, with no danger, describes none)
+
+
+def skeleton(word: str) -> str:
+    """How SMS writes a word without its vowels: "pukul" -> "pkl", "majikan" -> "mjkn"."""
+    return word[:1] + "".join(c for c in word[1:] if c not in _VOWELS)
 
 
 class DangerDetector:
@@ -124,6 +145,7 @@ class DangerDetector:
         self._words = {name: frozenset(e[0] for e in entries if len(e) == 1) for name, entries in self._classes.items()}
         self._signals = tuple(replace(signal, patterns=tuple(tuple(self._normal(e) for e in p) for p in signal.patterns))
                               for signal in signals.signals)
+        self._time_words = self._words.get("penanda_jam", frozenset({"pukul"}))
         verb_classes = {e.name for s in signals.signals for p in s.patterns for e in p if e.voice}
         self._verbs = frozenset(w for name in verb_classes for w in self._words.get(name, ()))
         # Precompiled at load: entries by first word, single-word entries by word and by typo deletion.
@@ -165,6 +187,39 @@ class DangerDetector:
                 for _, entry in self._multi.get(first.name, ()):
                     self._first_multi.setdefault(entry[0], []).append((ident, entry))
         self._token_memo: dict[tuple[str, bool], tuple[int, ...]] = {}
+        # SMS spellings without vowels ("pkl", "mjkn"): only of words the signals use, only when unambiguous.
+        used_classes = {e.name for sig in signals.signals for p in sig.patterns for e in p if e.name}
+        sms: dict[str, str | None] = {}
+        for name in used_classes:
+            for word in self._words.get(name, ()):
+                short = skeleton(word)
+                if len(word) >= 5 and len(short) >= 3 and short != word:
+                    sms[short] = word if sms.get(short, word) == word else None
+        self._sms = {short: word for short, word in sms.items() if word}
+        self._kin = self._words.get("keluarga", frozenset())
+        self._self = self._words.get("korban_saya", frozenset())
+        self._third = self._words.get("orang_ketiga", frozenset())
+        self._vocatives = self._words.get("sapaan", frozenset())
+        raw = "|".join(sorted((re.escape(" ".join(e)) for e in signals.classes.get("sapaan", ())), key=len, reverse=True))
+        openers = "|".join(re.escape(" ".join(e)) for e in signals.classes.get("pembuka", ()))
+        # "kaka, beta ..." / "tolong kaka beta ...": the reader addressed at the start, then the writer (Kupang
+        # puts the owner first, "beta pung kaka", so "kaka beta" is never "my sibling").
+        self._vocative_start = re.compile(
+            rf"^\W*(?:(?:{openers or '(?!)'})\W+)?(?:{raw or '(?!)'})(?:\s*[,!:]|\s+beta\b)", re.IGNORECASE)
+
+    def _in_class(self, name: str, token: str) -> bool:
+        words = self._words.get(name, frozenset())
+        return token in words or stem(token) in words
+
+    def _sms_word(self, token: str) -> str:
+        """The signal word an SMS spelling stands for ("pkl" -> "pukul", "dpkl" -> "dipukul"), else the token."""
+        if any(c in _VOWELS for c in token[1:]):
+            return token
+        if token in self._sms:
+            return self._sms[token]
+        if token.startswith("d") and token[1:] in self._sms:
+            return "di" + self._sms[token[1:]]
+        return token
 
     def _normal(self, element: Element) -> Element:
         if not element.words:
@@ -182,7 +237,8 @@ class DangerDetector:
             number = 0
             for part in _CLAUSE_MARK.split(body):
                 for start in range(0, len(part), PIECE_CHARS):
-                    for token in self._merge(self.normalizer.tokens(part[start : start + PIECE_CHARS])):
+                    read = [self._sms_word(t) for t in self.normalizer.tokens(part[start : start + PIECE_CHARS])]
+                    for token in self._merge(read):
                         if token in CONJUNCTIONS or token in self._words.get("andai", ()):
                             number += 1
                         tokens.append(token)
@@ -242,8 +298,8 @@ class DangerDetector:
                 candidates.extend(i for w, i in single.items()
                                   if len(w) == len(root) + 1 and _dropped_letter(root, w))
             for index in candidates:
-                if before_number and self._classes[name][index][0] == token:
-                    continue  # "pukul 5": a time of day, not a blow
+                if before_number and token in self._time_words:
+                    continue  # "pukul 5": a time of day, not a blow ("makan 3 hari" stays a meal)
                 if best is None or index < best:
                     best = index
         self._single_memo[key] = best
@@ -282,7 +338,8 @@ class DangerDetector:
             at_start = i == 0 or (i < len(tokens) and sentence.clause[i] != sentence.clause[i - 1])
             return self._match(pattern, k + 1, sentence, i, used) if at_start else None
         if element.kind == "not":
-            blocked = i < len(tokens) and self._word_ok(tokens[i], element.words)
+            blocked = i < len(tokens) and (self._word_ok(tokens[i], element.words) if element.words
+                                           else self._in_class(element.name, tokens[i]))
             return None if blocked else self._match(pattern, k + 1, sentence, i, used)
         if element.kind == "end":
             at_end = i >= len(tokens) or (i > 0 and sentence.clause[i] != sentence.clause[i - 1])
@@ -331,6 +388,11 @@ class DangerDetector:
         return bool(self._phrase_at("konsep", tokens) and (sentence.question or len(tokens) <= 12))
 
     def hits(self, sentences: Sequence[_Sentence]) -> list[_Hit]:
+        return self._scan(sentences)[0]
+
+    def _scan(self, sentences: Sequence[_Sentence]) -> tuple[list[_Hit], bool]:
+        """Signals that fired, and whether any matched but was set aside by its context."""
+        dismissed = False
         flat = [t for s in sentences for t in s.tokens]
         resolved = bool(self._phrase_at("sudah_aman", flat))
         joking = bool(self._phrase_at("canda", flat))
@@ -342,6 +404,7 @@ class DangerDetector:
             none: set[int] = set()
             for signal, firsts in zip(self._signals, self._firsts, strict=True):
                 if joking and not signal.self_harm:
+                    dismissed = True
                     continue
                 possible = [None if f is None else starts_of.get(f, none) for f in firsts]
                 if all(p is not None for p in possible):
@@ -352,10 +415,13 @@ class DangerDetector:
                     used = next((u for p, ok in zip(signal.patterns, possible, strict=True)
                                  if (ok is None or start in ok)
                                  and (u := self._match(p, 0, sentence, start, ())) is not None and u), None)
-                    if used is not None and not self._suppressed(signal, sentence, used, resolved):
-                        found.append(_Hit(signal, number, start))
+                    if used is None:
+                        continue
+                    if not self._suppressed(signal, sentence, used, resolved):
+                        found.append(_Hit(signal, number, start, used))
                         break
-        return found
+                    dismissed = True
+        return found, dismissed
 
     def _first_starts(self, tokens: Sequence[str]) -> dict[int, set[int]]:
         """Where each first element can take its word(s): once per sentence, shared by all signals."""
@@ -397,18 +463,72 @@ class DangerDetector:
             return None
         return max(seen, key=lambda p: (seen[p], p == ABROAD))
 
-    def detect(self, text: str) -> Danger | None:
-        """The danger in a message, or None; every sentence is read, the last one too."""
+    def _people(self, sentence: _Sentence, vocative: set[int]) -> list[tuple[int, str]]:
+        """Who a sentence names, by position: the writer (SELF), a relative (KIN) or someone else (OTHER).
+        The reader addressed ("kaka, ...") is nobody; "adik saya", "beta pung ade": the pronoun only owns."""
+        tokens, clause = sentence.tokens, sentence.clause
+        owned = {i + len(e) - 1 for i in self._phrase_at("kerabat", tokens) if i not in vocative
+                 for e in self._by_first.get("kerabat", {}).get(tokens[i], ())
+                 if tuple(tokens[i : i + len(e)]) == e}
+        people: list[tuple[int, str]] = []
+        for i, token in enumerate(tokens):
+            if i in vocative:
+                continue
+            if token in self._self:
+                after_kin = (i > 0 and tokens[i - 1] in self._kin and i - 1 not in vocative
+                             and clause[i - 1] == clause[i])
+                owner = i + 1 < len(tokens) and tokens[i + 1] in _POSSESSIVE
+                spoken_to = i > 0 and tokens[i - 1] in _PREPOSITIONS
+                if not (after_kin or owner or spoken_to or i in owned):
+                    people.append((i, SELF))
+            elif token in self._kin:
+                people.append((i, KIN))
+            elif token in self._third:
+                people.append((i, OTHER))
+        return people
+
+    def _vocative(self, text: str, sentences: Sequence[_Sentence]) -> list[set[int]]:
+        """Positions of words that address the reader: first in the message, or before a comma."""
+        out: list[set[int]] = []
+        opening = bool(self._vocative_start.match(text))
+        for number, sentence in enumerate(sentences):
+            tokens, clause = sentence.tokens, sentence.clause
+            found = {i for i in range(min(2, len(tokens))) if tokens[i] in self._vocatives
+                     and (i + 1 == len(tokens) or clause[i + 1] != clause[i]
+                          or (number == 0 and opening))}
+            out.append(found)
+        return out
+
+    def _family(self, text: str, sentences: Sequence[_Sentence], hit: _Hit) -> bool:
+        """Someone writing about a relative: a relative is the one harmed and the writer is not."""
+        vocatives = self._vocative(text, sentences)
+        sentence = sentences[hit.sentence]
+        clauses = {sentence.clause[u] for u in hit.used}
+        near = [kind for i, kind in self._people(sentence, vocatives[hit.sentence]) if sentence.clause[i] in clauses]
+        if SELF in near:
+            return False
+        if KIN in near:
+            return True
+        everyone = [kind for n, s in enumerate(sentences) for _, kind in self._people(s, vocatives[n])]
+        if OTHER in near:  # "dia dipukul" after "adik saya ...": the relative named before
+            return KIN in everyone
+        return KIN in everyone and SELF not in everyone
+
+    def read(self, text: str) -> Reading:
+        """The danger in a message (or None) and whether danger words were read and set aside."""
         sentences = self.sentences(text)
-        found = self.hits(sentences)
+        found, dismissed = self._scan(sentences)
         if not found:
-            return None
+            return Reading(None, dismissed, any(s.question for s in sentences))
         chosen = next((h for h in found if h.signal.self_harm), found[0])
-        family = bool(self._phrase_at("kerabat", sentences[chosen.sentence].tokens) or
-                      self._phrase_at("kerabat", sentences[0].tokens))
+        family = self._family(text, sentences, chosen)
         minor = any(h.signal.category == "anak" for h in found)
         ids = tuple(dict.fromkeys(h.signal.id for h in found))
-        return Danger(chosen.signal.id, chosen.signal.category, self._where(sentences), family, minor, ids)
+        return Reading(Danger(chosen.signal.id, chosen.signal.category, self._where(sentences), family, minor, ids))
+
+    def detect(self, text: str) -> Danger | None:
+        """The danger in a message, or None; every sentence is read, the last one too."""
+        return self.read(text).danger
 
     def find(self, text: str) -> str | None:
         """The id of the signal that fired, or None."""
