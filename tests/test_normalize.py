@@ -89,7 +89,7 @@ REAL = _real_normalizer()
     ("i don't have a contract", "saya tidak have a kontrak"),
     ("bp tiga mi kupang", "bp3mi kupang"),
     ("tarima kasi kaka", "terima kasih kakak"),
-    ("gpp kak", "tidak apa apa kakak"),
+    ("gpp kaka", "tidak apa apa kakak"),
 ], ids=lambda value: value)
 def test_real_lexicon(raw: str, expected: str) -> None:
     assert REAL.normalize(raw) == expected
