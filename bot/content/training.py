@@ -25,6 +25,9 @@ from bot.problems import Problem
 
 OUT_OF_SCOPE = "out_of_scope"
 DANGER_LOOKUP = SIGNAL_PREFIX
+# Labelled messages for the learned danger model (intents/contoh_bahaya.yml): lookup name -> is it danger.
+EXAMPLE_PREFIX = "contoh_bahaya"
+EXAMPLE_LABELS = {f"{EXAMPLE_PREFIX}.bahaya": True, f"{EXAMPLE_PREFIX}.aman": False}
 MIN_EXAMPLES = 25
 # Without these the bot silently stops recognising slang and danger: they must exist and be readable.
 REQUIRED_FILES = {
@@ -59,6 +62,8 @@ class TrainingData:
     examples: tuple[Example, ...]
     lexicon: Mapping[Phrase, Phrase]
     signals: SignalSet = EMPTY
+    # (text, is danger) for the learned danger model, in file order.
+    danger_examples: tuple[tuple[str, bool], ...] = ()
 
     @property
     def danger_phrases(self) -> tuple[str, ...]:
@@ -136,10 +141,12 @@ class _Collected:
     lexicon_where: dict[Phrase, str] = field(default_factory=dict)  # "file:line" of each lexicon key, for conflicts
     classes: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
     signals: list[tuple[Signal, str, int]] = field(default_factory=list)
+    danger_examples: list[tuple[str, bool]] = field(default_factory=list)
 
     def data(self) -> TrainingData:
         signals = SignalSet(self.classes, tuple(s for s, _, _ in self.signals))
-        return TrainingData(examples=tuple(self.examples), lexicon=self.lexicon, signals=signals)
+        return TrainingData(examples=tuple(self.examples), lexicon=self.lexicon, signals=signals,
+                            danger_examples=tuple(self.danger_examples))
 
 
 def _read_file(found: _Collected, path: Path, shown: str) -> None:
@@ -208,6 +215,12 @@ def _read_item(found: _Collected, shown: str, item: object, line: int) -> None:
                                                 "lihat penjelasan pola di kepala berkas sinyal_darurat.yml."))
         if signal is not None:
             found.signals.append((signal, shown, line))
+    elif kind == "lookup" and name.split(".")[0] == EXAMPLE_PREFIX:
+        if name not in EXAMPLE_LABELS:
+            found.problems.append(where.problem(line, "lookup", f"nama '{name}' tidak dikenal.",
+                                                f"pakai '{EXAMPLE_PREFIX}.bahaya' atau '{EXAMPLE_PREFIX}.aman'."))
+            return
+        found.danger_examples += [(text, EXAMPLE_LABELS[name]) for text, _ in lines]
 
 
 def _check_signals(signals: list[tuple[Signal, str, int]], classes: Mapping[str, object]) -> list[Problem]:

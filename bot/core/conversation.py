@@ -15,6 +15,7 @@ from bot.content.validate import Bundle, load_bundle
 from bot.core import texts
 from bot.core.bounds import bound
 from bot.core.danger import ABROAD, INDONESIA, Danger, DangerDetector
+from bot.core.danger_check import DangerCheck
 from bot.core.matcher import Match, Matcher
 from bot.core.normalize import Normalizer
 from bot.settings import Settings
@@ -97,6 +98,7 @@ class Engine:
         self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer,
                                      cache_dir=cache_dir)
         self.danger = DangerDetector(training.signals, self.normalizer)
+        self.danger_check = DangerCheck.build(training, self.normalizer, self.danger)
         self.threshold = threshold
 
     @classmethod
@@ -205,8 +207,9 @@ class Engine:
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         # The detector reads the whole message itself (sentences and clauses, every one of them).
         reading = self.danger.read(text)
-        if reading.danger is not None:
-            return self._emergency(ranked, reading.danger)
+        danger = self.danger_check.judge(reading, text)
+        if danger is not None:
+            return self._emergency(ranked, danger)
         found = self._past_politeness(corrected, found)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         top = self.kb.topics.get(found.intent) if found.intent else None
@@ -219,6 +222,8 @@ class Engine:
             return self._answer_or_clarify(ranked)
         if found.intent in (None, OUT_OF_SCOPE) or found.score < self.threshold:
             return self._fallback(ranked)
+        if self.kb.topics[ranked[0][0]].emergency:
+            return self._emergency_topic_without_danger(ranked)
         reply = self._answer_or_clarify(ranked)
         second = self._second_subject(parts, reply.topic) if reply.kind == "answer" else None
         if second is None:
@@ -257,6 +262,18 @@ class Engine:
             if found.score >= SECOND_SUBJECT and (best is None or found.score > best[0]):
                 best = (found.score, topic)
         return best[1] if best else None
+
+    def _emergency_topic_without_danger(self, ranked: list[tuple[str, float]]) -> Reply:
+        """The words look like the emergency topic but the detector sees no danger: ask, numbers on screen.
+
+        The full card would hide the answer the person needed ("apa itu kerja paksa?"); the emergency
+        option stays first and the numbers line is visible before anyone picks.
+        """
+        top, score = ranked[0]
+        others = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= self.threshold and not self.kb.topics[t].emergency)
+        rows = tuple((self.topic_button(t),) for t in (top, *others))
+        return Reply(text=f"{texts.CLARIFY}\n\n{texts.EMERGENCY_LINE}", kind="clarify", topic=top, confidence=score,
+                     alternatives=others, emergency=False, buttons=rows + (MENU_ROW,))
 
     def _answer_or_clarify(self, ranked: list[tuple[str, float]]) -> Reply:
         """The top topic; "Maksud Anda…?" instead when others score as close and the top is not confident."""

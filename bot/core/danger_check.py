@@ -1,0 +1,65 @@
+"""Rules and the learned score together: the one place that decides whether a message is an emergency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.content.training import TrainingData
+from bot.core.danger import Danger, DangerDetector, Reading
+from bot.core.danger_model import DangerModel, train
+from bot.core.normalize import Normalizer
+
+# Chosen by cross-validation over intents/ and on the dev split (python -m benchmarks.tune_danger), never on test.
+# A rule hit stands unless the model is nearly sure it is harmless; without a rule the model must be sure.
+RULE_FLOOR = 0.05
+MODEL_ALONE = 0.6
+MODEL_SIGNAL = "model"  # what statistics count when only the model fired
+EMERGENCY_INTENT = "darurat"
+
+
+@dataclass(frozen=True)
+class DangerCheck:
+    """The signal detector (intents/sinyal_darurat.yml) combined with the model (intents/contoh_bahaya.yml)."""
+
+    rules: DangerDetector
+    model: DangerModel
+    rule_floor: float = RULE_FLOOR
+    model_alone: float = MODEL_ALONE
+
+    @classmethod
+    def build(cls, training: TrainingData, normalizer: Normalizer, rules: DangerDetector) -> DangerCheck:
+        return cls(rules, train(training_examples(training), normalizer, negators(training, normalizer)))
+
+    def detect(self, text: str) -> Danger | None:
+        """The emergency in a message, or None."""
+        return self.judge(self.rules.read(text), text)
+
+    def judge(self, reading: Reading, text: str) -> Danger | None:
+        """The rules' reading combined with the model; where the rules read danger words and set them aside
+        (a negation, a concept question, a hypothetical), the model alone does not overrule them."""
+        if reading.danger is None and reading.dismissed:
+            return None
+        return combine(reading.danger, self.model.score(text), self.rule_floor, self.model_alone)
+
+
+def combine(found: Danger | None, score: float, rule_floor: float = RULE_FLOOR,
+            model_alone: float = MODEL_ALONE) -> Danger | None:
+    """Rules OR a confident model; a rule hit the model is nearly sure is harmless is dropped."""
+    if found is not None and score >= rule_floor:
+        return found
+    if score >= model_alone:
+        return Danger(signal=MODEL_SIGNAL, category="lain", signals=(MODEL_SIGNAL,))
+    return None
+
+
+def training_examples(training: TrainingData) -> Sequence[tuple[str, bool]]:
+    """contoh_bahaya.yml, plus every example of the `darurat` topic as danger."""
+    emergency = [(e.text, True) for e in training.examples if e.intent == EMERGENCY_INTENT]
+    return (*training.danger_examples, *emergency)
+
+
+def negators(training: TrainingData, normalizer: Normalizer) -> frozenset[str]:
+    """The negation words admins listed (kelas.penyangkal), read like user text."""
+    entries = training.signals.classes.get("penyangkal", ())
+    return frozenset(t for e in entries for t in normalizer.tokens(" ".join(e)))

@@ -1,0 +1,97 @@
+"""A small learned danger score: logistic regression over word and letter n-grams, trained from intents/."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.core.normalize import Normalizer, stem
+
+# Letter n-grams catch spellings the lexicon does not know ("dipukulin", "kunciin", "tamparr").
+CHAR_SIZES = (3, 4)
+# A negation colours the next few words ("tidak pernah sekalipun dipukul"), as in the rule detector.
+NEGATION_REACH = 3
+EPOCHS = 8
+LEARNING_RATE = 0.5
+L2 = 1e-4
+SEED = 9
+
+
+def features(tokens: Sequence[str], negators: frozenset[str], question: bool) -> frozenset[str]:
+    """Words, stems, word pairs, letter n-grams, negated words and whether the message asks."""
+    out: set[str] = {"bias"}
+    negated = 0
+    previous = "^"
+    for token in tokens:
+        root = stem(token)
+        out.update((f"w:{token}", f"s:{root}", f"b:{previous}_{token}"))
+        if negated:
+            out.add(f"n:{root}")
+            negated -= 1
+        if token in negators:
+            negated = NEGATION_REACH
+        padded = f" {token} "
+        for size in CHAR_SIZES:
+            out.update(f"c:{padded[i:i + size]}" for i in range(len(padded) - size + 1))
+        previous = token
+    out.add(f"b:{previous}_$")
+    if question:
+        out.add("q")
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class DangerModel:
+    """Weights by feature; `score` is the probability that a message describes present danger."""
+
+    weights: dict[str, float]
+    negators: frozenset[str]
+    normalizer: Normalizer | None = None
+
+    def message_features(self, text: str) -> frozenset[str]:
+        tokens = self.normalizer.tokens(text) if self.normalizer else tuple(text.lower().split())
+        return features(tokens, self.negators, "?" in text)
+
+    def score(self, text: str) -> float:
+        found = self.message_features(text)
+        weights = self.weights
+        z = sum(weights.get(f, 0.0) for f in found) / math.sqrt(len(found))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(rows: Sequence[tuple[frozenset[str], bool]], epochs: int = EPOCHS) -> dict[str, float]:
+    """Logistic regression by AdaGrad over shuffled rows (fixed seed: the same data gives the same model)."""
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    order = list(range(len(rows)))
+    rng = random.Random(SEED)
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for index in order:
+            found, label = rows[index]
+            scale = 1.0 / math.sqrt(len(found))
+            z = sum(weights.get(f, 0.0) for f in found) * scale
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            gradient = (p - float(label)) * scale
+            for f in found:
+                w = weights.get(f, 0.0)
+                g = gradient + L2 * w
+                s = squares.get(f, 1e-8) + g * g
+                squares[f] = s
+                weights[f] = w - LEARNING_RATE * g / math.sqrt(s)
+    return weights
+
+
+@lru_cache(maxsize=8)
+def _fit_cached(rows: tuple[tuple[frozenset[str], bool], ...]) -> dict[str, float]:
+    return fit(rows)
+
+
+def train(examples: Iterable[tuple[str, bool]], normalizer: Normalizer, negators: frozenset[str]) -> DangerModel:
+    """The model for these labelled messages; the same messages train once per process (engines reload often)."""
+    model = DangerModel({}, negators, normalizer)
+    rows = tuple((model.message_features(text), label) for text, label in examples)
+    return DangerModel(_fit_cached(rows) if rows else {}, negators, normalizer)
