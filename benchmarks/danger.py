@@ -2,6 +2,8 @@
 
 Usage: python -m benchmarks.danger
 Only aggregate numbers are printed; the items of split `test` are never shown (tune on `dev` only).
+Columns: rules only (intents/sinyal_darurat.yml), model only (intents/contoh_bahaya.yml), both combined
+(bot/core/danger_check.py), and the bot as a person sees it (the emergency card, also via the topic matcher).
 "old" is the detector before issue 9: the phrase list in benchmarks/baseline/ with one-word-back negation,
 plus the engine rule that turned a weak `darurat` topic match (score >= 0.10) into an emergency.
 """
@@ -9,6 +11,7 @@ plus the engine rule that turned a weak `darurat` topic match (score >= 0.10) in
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -68,6 +71,15 @@ def new_detector(engine: Engine) -> Detect:
     return lambda text: engine.danger.detect(text) is not None
 
 
+def model_only(engine: Engine) -> Detect:
+    model = engine.danger_check.model
+    return lambda text: model.score(text) >= engine.danger_check.model_alone
+
+
+def combined(engine: Engine) -> Detect:
+    return lambda text: engine.danger_check.detect(text) is not None
+
+
 def new_engine(engine: Engine) -> Detect:
     """What a person sees: the emergency card (any variant), also when the topic matcher chose it."""
     return lambda text: engine.respond(text).emergency
@@ -91,16 +103,31 @@ def measure(items: Sequence[dict], detect: Detect) -> dict[str, dict[str, float 
             for key, c in sorted(counts.items(), key=lambda kv: (kv[0] == "semua", kv[0]))}
 
 
+def latency(engine: Engine, texts: Sequence[str]) -> dict[str, float]:
+    """Per-message time of the combined check (rules + model), in milliseconds."""
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        engine.danger_check.detect(text)
+        times.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    return {"p50": round(times[len(times) // 2], 3), "p99": round(times[min(len(times) - 1, int(len(times) * 0.99))], 3)}
+
+
 def main() -> None:
     items = yaml.safe_load(SET.read_text(encoding="utf-8"))["messages"]
     engine = Engine.from_settings(Settings.from_env({}))
-    detectors = {"lama": old_detector(engine), "baru (detektor)": new_detector(engine), "baru (bot)": new_engine(engine)}
+    detectors = {"lama": old_detector(engine), "aturan": new_detector(engine), "model": model_only(engine),
+                 "aturan+model": combined(engine), "bot": new_engine(engine)}
     results: dict[str, dict] = {}
     for split in ("dev", "test"):
         chosen = [item for item in items if item["split"] == split]
         results[split] = {name: measure(chosen, detect) for name, detect in detectors.items()}
+    results["latensi_ms"] = latency(engine, [item["text"] for item in items])
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for split, by_name in results.items():
+    print("latensi per pesan (aturan+model): p50 {p50:.2f} ms, p99 {p99:.2f} ms".format(**results["latensi_ms"]))
+    for split in ("dev", "test"):
+        by_name = results[split]
         print(f"\n## {split}")
         print("| gaya | " + " | ".join(f"{n}: recall / alarm palsu" for n in by_name) + " |")
         print("| --- |" + " --- |" * len(by_name))

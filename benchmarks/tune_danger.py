@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 import yaml
 
+from benchmarks.danger import SET
 from bot.core.conversation import Engine
 from bot.core.danger_check import training_examples
 from bot.core.danger_model import train
 from bot.settings import Settings
-from benchmarks.danger import SET
 
 FOLDS = 5
 
@@ -48,7 +48,7 @@ def main() -> None:
     for name, (texts, labels, scores) in groups.items():
         rules = [engine.danger.detect(t) is not None for t in texts]
         print(f"\n## {name} ({sum(labels)} bahaya, {len(labels) - sum(labels)} aman)")
-        print("aturan saja: recall %.3f alarm %.3f" % rates(rules, labels))
+        print("aturan saja: recall {:.3f} alarm {:.3f}".format(*rates(rules, labels)))
         for high in (0.5, 0.6, 0.7, 0.8, 0.9):
             print(f"model >= {high}: recall %.3f alarm %.3f" % rates([s >= high for s in scores], labels))
             for low in (0.0, 0.05, 0.1, 0.2, 0.3):

@@ -1,0 +1,79 @@
+"""The combination of signal rules and the learned danger score, and the darurat topic without danger."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.conversation import Engine
+from bot.core.danger import Danger
+from bot.core.danger_check import MODEL_ALONE, MODEL_SIGNAL, RULE_FLOOR, combine
+from bot.core.texts import EMERGENCY_LINE
+
+RULE = Danger(signal="kekerasan.pukul", category="kekerasan")
+
+
+@pytest.mark.parametrize(("found", "score", "fires"), [
+    (RULE, 0.0, True),  # a rule hit stands whatever the model says
+    (RULE, 0.99, True),
+    (None, MODEL_ALONE, True),  # the model alone at its threshold
+    (None, 0.99, True),
+    (None, MODEL_ALONE - 0.01, False),  # just below: nothing
+    (None, 0.0, False),
+], ids=["rule-model-zero", "rule-model-sure", "model-at-threshold", "model-sure", "model-just-below", "neither"])
+def test_combine_rules_or_a_confident_model(found: Danger | None, score: float, fires: bool) -> None:
+    result = combine(found, score)
+    assert (result is not None) is fires
+    if found is not None and fires:
+        assert result == found  # the rule's signal, place and family survive
+    elif fires:
+        assert result is not None and result.signal == MODEL_SIGNAL
+
+
+def test_thresholds_keep_rule_hits_and_ask_the_model_to_be_sure() -> None:
+    assert RULE_FLOOR == 0.0 and 0.5 <= MODEL_ALONE < 1.0
+
+
+# Phrases no signal pattern catches; the model, trained on intents/contoh_bahaya.yml, must.
+MODEL_ONLY = [
+    "tlg sy diculik",
+    "sy dibius kyknya, bgn2 udh d tmpt lain",
+    "beta makan sisa-sisa sa, nyonya bilang beta son layak makan nasi",
+]
+
+
+@pytest.mark.parametrize("text", MODEL_ONLY, ids=["kidnapped-sms", "drugged-sms", "leftovers-kupang"])
+def test_the_model_path_catches_danger_the_rules_miss(engine: Engine, text: str) -> None:
+    assert engine.danger.detect(text) is None  # otherwise this row does not test the model path
+    found = engine.danger_check.detect(text)
+    assert found is not None and found.signal == MODEL_SIGNAL
+
+
+@pytest.mark.parametrize("text", [
+    "halo selamat pagi",
+    "majikan simpan paspor saya, boleh?",
+    "apa itu kerja paksa?",
+    "syarat jadi pmi apa saja",
+    "tolong pinjamin uang 500rb kak buat bayar kos",
+], ids=["greeting", "passport-question", "concept", "procedure", "loan"])
+def test_neither_path_fires_on_ordinary_questions(engine: Engine, text: str) -> None:
+    assert engine.danger_check.detect(text) is None
+    assert engine.danger_check.model.score(text) < MODEL_ALONE
+
+
+def test_the_model_path_reaches_the_plain_card_with_place_buttons(engine: Engine) -> None:
+    reply = engine.respond(MODEL_ONLY[0])
+    assert reply.kind == "emergency" and reply.emergency and reply.signal == MODEL_SIGNAL
+    assert any(b.action.startswith("darurat:") for row in reply.buttons for b in row)
+
+
+def test_darurat_topic_without_danger_asks_with_the_numbers_on_screen(engine: Engine) -> None:
+    # The matcher picks the darurat topic; neither rules nor model read present danger in the question.
+    text = "saya perlu bantuan darurat?"
+    assert engine.danger_check.detect(text) is None
+    found = engine.matcher.rank_tokens([engine.matcher.correct(t) for t in engine.normalizer.tokens(text)])
+    if found.intent != "darurat":
+        pytest.skip("the matcher does not pick darurat for this phrase any more")
+    reply = engine.respond(text)
+    assert reply.kind == "clarify" and not reply.emergency
+    assert EMERGENCY_LINE in reply.text
+    assert reply.buttons[0][0].action == "topic:darurat"
