@@ -13,7 +13,7 @@ from bot.core.normalize import Normalizer
 # Chosen by cross-validation over intents/ and on the dev split (python -m benchmarks.tune_danger), never on test.
 # A rule hit always stands (RULE_FLOOR 0: vetoing rules cost recall on dev); without a rule the model must be sure.
 RULE_FLOOR = 0.0
-MODEL_ALONE = 0.6
+MODEL_ALONE = 0.7
 MODEL_SIGNAL = "model"  # what statistics count when only the model fired
 EMERGENCY_INTENT = "darurat"
 # Questions in these files are ordinary (procedure, greetings, contacts, off-topic): harmless for the model,
