@@ -274,7 +274,7 @@ class Engine:
         top, score = ranked[0]
         others = tuple(t for t, s in ranked[1:MAX_ALTERNATIVES] if s >= self.threshold and not self.kb.topics[t].emergency)
         rows = tuple((self.topic_button(t),) for t in (top, *others))
-        return Reply(text=f"{texts.CLARIFY}\n\n{texts.EMERGENCY_LINE}", kind="clarify", topic=top, confidence=score,
+        return Reply(text=texts.UNSURE, kind="clarify", topic=top, confidence=score,
                      alternatives=others, emergency=False, buttons=rows + (MENU_ROW,))
 
     def _confident_ordinary(self, ranked: list[tuple[str, float]]) -> bool:
