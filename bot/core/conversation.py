@@ -215,9 +215,9 @@ class Engine:
         found = self._past_politeness(corrected, found)
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         top = self.kb.topics.get(found.intent) if found.intent else None
-        if (reading.dismissed or reading.question) and top is not None and top.emergency:
-            # Danger words the rules read and set aside ("tidak dipukul", "diancam dipecat"), or a question with
-            # no danger described ("mau keluar dari pekerjaan, bisa?"): answer the rest.
+        if reading.dismissed and top is not None and top.emergency:
+            # Danger words the rules read and set aside ("tidak dipukul", "diancam dipecat"): answer the rest.
+            # A question that only sounds like the emergency topic is asked back below, numbers on screen.
             ranked = [(t, s) for t, s in ranked if not self.kb.topics[t].emergency]
             if not ranked or ranked[0][1] < self.threshold:
                 return self._fallback(ranked)
