@@ -26,7 +26,7 @@ Factory = Callable[[list[tuple[str, str]]], Scored]
 
 
 def matcher_factory(normalizer: Normalizer, linear: bool = False) -> Factory:
-    """The matcher alone, or (linear=True) as shipped: matcher and logistic regression, LINEAR_SHARE each."""
+    """The matcher alone, or (linear=True) as shipped: matcher and logistic regression mixed by LINEAR_SHARE."""
     def train(part: list[tuple[str, str]]) -> Scored:
         model = Matcher.build(part, normalizer, linear=linear)
         return lambda text: dict(model.rank(text, limit=len(model.intents)).ranked)
