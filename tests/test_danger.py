@@ -54,6 +54,7 @@ MUST_NOT_FIRE = [
     ("negasi_english", "my madam never hits me"),
     ("keluar_negeri", "umur 19 sudah boleh keluar negeri?"),
     ("jual_tanah", "om jual tanah buat ongkos"),
+    ("ternak_milik_bapa_dijual", "sapi bapa su dijual untuk ongkos berangkat, aman ko?"),  # issue 9: a cow, not a person
     ("jual_motor", "saya mau jual saya punya motor"),
     ("tolong_jelaskan", "tolong jelaskan syarat paspor"),
     ("tolong_pinjam", "tolong pinjamin pulsa dulu"),
