@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import ImageFont
+from PIL import ImageDraw, ImageFont
 
 # Common places on Debian/Ubuntu, Fedora and macOS; DejaVu covers every Indonesian letter and the arrows we use.
 _REGULAR = (
@@ -35,3 +35,17 @@ def font(size: int, bold: bool = False) -> Font:
         if Path(candidate).is_file():
             return ImageFont.truetype(candidate, size)
     return ImageFont.load_default(size)
+
+
+def wrap(draw: ImageDraw.ImageDraw, text: str, typeface: Font, width: float) -> list[str]:
+    """The text broken into lines no wider than `width` in this typeface (a word longer than that stays whole)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and draw.textlength(candidate, font=typeface) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.admin.fonts import Font, font
+from bot.admin.fonts import Font, font, wrap
 from bot.admin.qr import qr_image
 
 DPI = 200
@@ -56,38 +56,25 @@ class PosterContent:
     ref: str | None = None
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, typeface: Font, width: float) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=typeface) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return [*lines, line] if line else lines
-
-
 def _line_step(typeface: Font, spacing: float) -> float:
     return getattr(typeface, "size", 20) * spacing
 
 
 def _text_height(draw: ImageDraw.ImageDraw, text: str, typeface: Font, width: float, spacing: float = 1.3) -> float:
-    return len(_wrap(draw, text, typeface, width)) * _line_step(typeface, spacing)
+    return len(wrap(draw, text, typeface, width)) * _line_step(typeface, spacing)
 
 
 def _balanced(draw: ImageDraw.ImageDraw, text: str, typeface: Font, width: float) -> list[str]:
     """Wrapped into as few lines as plain wrapping, but of even length: no lone word on the last line."""
-    lines = _wrap(draw, text, typeface, width)
+    lines = wrap(draw, text, typeface, width)
     low, high = width / max(len(lines), 1), width
     while high - low > 2:
         middle = (low + high) / 2
-        if len(_wrap(draw, text, typeface, middle)) > len(lines):
+        if len(wrap(draw, text, typeface, middle)) > len(lines):
             low = middle
         else:
             high = middle
-    return _wrap(draw, text, typeface, high)
+    return wrap(draw, text, typeface, high)
 
 
 def _paragraph(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, typeface: Font, width: float,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from bot.admin.fonts import Font, font
+from bot.admin.fonts import Font, font, wrap
 
 WIDTH = 1080
 MARGIN = 64
@@ -26,23 +26,10 @@ class CardContent:
     footer: str
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, typeface: Font, width: float) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and draw.textlength(candidate, font=typeface) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    return [*lines, current] if current else lines
-
-
 def _block(draw: ImageDraw.ImageDraw, y: float, text: str, typeface: Font, fill: str, indent: int = 0,
            dry: bool = False) -> float:
     step = typeface.size * 1.3 if hasattr(typeface, "size") else 20
-    for line in _wrap(draw, text, typeface, WIDTH - 2 * MARGIN - indent):
+    for line in wrap(draw, text, typeface, WIDTH - 2 * MARGIN - indent):
         if not dry:
             draw.text((MARGIN + indent, y), line, font=typeface, fill=fill)
         y += step
