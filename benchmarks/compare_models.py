@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks.tune import PLATEAU
+from benchmarks.tune import PLATEAU, load_examples
 from benchmarks.understanding import questions
-from bot.content.training import OUT_OF_SCOPE, read_training
+from bot.content.training import OUT_OF_SCOPE
 from bot.core import matcher as matcher_module
 from bot.core.evaluation import folds, score
 from bot.core.matcher import Matcher
@@ -103,11 +103,7 @@ def evaluate(name: str, factory: Factory, examples: list[tuple[str, str]], dev: 
 
 
 def main() -> None:
-    training, problems = read_training(ROOT / "intents")
-    assert training is not None, problems
-    examples = [(e.text, e.intent) for e in training.examples]
-    words = [t for e in training.examples for t in e.text.lower().split()]
-    normalizer = Normalizer.build(training.lexicon, words)
+    examples, normalizer = load_examples()
     dev = questions("dev")
     ours, logistic = matcher_factory(normalizer), logistic_factory(normalizer)
     candidates: list[tuple[str, Factory]] = [

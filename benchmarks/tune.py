@@ -19,12 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PLATEAU = 0.005
 
 
-def main() -> None:
+def load_examples() -> tuple[list[tuple[str, str]], Normalizer]:
+    """intents/ as (text, intent) pairs, and the normaliser the engine would build over them."""
     training, problems = read_training(ROOT / "intents")
     assert training is not None, problems
     examples = [(e.text, e.intent) for e in training.examples]
-    words = [t for e in training.examples for t in e.text.lower().split()]
-    normalizer = Normalizer.build(training.lexicon, words)
+    return examples, Normalizer.from_examples(training.lexicon, (text for text, _ in examples))
+
+
+def main() -> None:
+    examples, normalizer = load_examples()
     labels = [intent for _, intent in examples]
     ranked: list[tuple[str | None, float]] = [(None, 0.0)] * len(examples)
     for fold in folds(labels, 5):

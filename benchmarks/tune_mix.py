@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.tune import PLATEAU
+from benchmarks.tune import PLATEAU, load_examples
 from benchmarks.understanding import engine_predict, questions
-from bot.content.training import OUT_OF_SCOPE, read_training
+from bot.content.training import OUT_OF_SCOPE
 from bot.core import matcher as matcher_module
 from bot.core.conversation import Engine
 from bot.core.evaluation import folds, score
@@ -60,11 +60,7 @@ def dev_scores(engine: Engine, dev: list[dict]) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    training, problems = read_training(ROOT / "intents")
-    assert training is not None, problems
-    examples = [(e.text, e.intent) for e in training.examples]
-    words = [t for e in training.examples for t in e.text.lower().split()]
-    normalizer = Normalizer.build(training.lexicon, words)
+    examples, normalizer = load_examples()
     expected = [None if intent == OUT_OF_SCOPE else intent for _, intent in examples]
     ranked = cv_ranked(examples, normalizer)
     engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")

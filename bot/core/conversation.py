@@ -94,8 +94,7 @@ class Engine:
         self.bundle = bundle
         self.kb: KnowledgeBase = bundle.knowledge
         training = bundle.training
-        words = [t for e in training.examples for t in e.text.lower().split()]
-        self.normalizer = Normalizer.build(training.lexicon, words)
+        self.normalizer = Normalizer.from_examples(training.lexicon, (e.text for e in training.examples))
         self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer,
                                      cache_dir=cache_dir)
         self.danger = DangerDetector(training.signals, self.normalizer)

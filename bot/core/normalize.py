@@ -76,6 +76,11 @@ class Normalizer:
         longest = max((len(key) for key in lexicon), default=1)
         return cls(lexicon=dict(lexicon), vocabulary=vocabulary, longest=longest)
 
+    @classmethod
+    def from_examples(cls, lexicon: Mapping[Phrase, Phrase], texts: Iterable[str]) -> Normalizer:
+        """The normaliser the engine uses: its vocabulary is the lexicon's words plus the examples' own words."""
+        return cls.build(lexicon, (word for text in texts for word in text.lower().split()))
+
     def tokens(self, text: str) -> tuple[str, ...]:
         raw = [_shorten(tok, self.vocabulary) for tok in basic_tokens(text)]
         out: list[str] = []
