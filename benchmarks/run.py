@@ -21,7 +21,7 @@ from benchmarks.tune import PLATEAU
 from bot.content.training import OUT_OF_SCOPE
 from bot.content.validate import load_bundle
 from bot.core.conversation import Engine
-from bot.core.evaluation import cross_validate, engine_topic, score
+from bot.core.evaluation import Prediction, cross_validate, engine_prediction, score
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -129,9 +129,9 @@ def main() -> None:
     def build_engine() -> Predict:
         engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
 
-        def predict(text: str) -> str | None:
+        def predict(text: str) -> Prediction:
             reply = engine.respond(text)
-            return engine_topic(reply.kind, reply.topic)
+            return engine_prediction(reply.kind, reply.topic, reply.answered)
 
         return predict
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bot.content.markup import to_plain
+from bot.core import texts
 from bot.core.bounds import MAX_INPUT, bound
 from bot.core.conversation import Engine, Reply
 from bot.core.matcher import Match
@@ -34,6 +35,8 @@ def _check(reply: Reply, step: dict) -> None:
         assert shown == step["topic"], (reply.kind, reply.topic, reply.alternatives)
     if "kind" in step:
         assert reply.kind == step["kind"]
+    if "answered" in step:
+        assert reply.answered == step["answered"], (reply.kind, reply.topic, reply.alternatives)
     if "emergency" in step:
         assert reply.emergency is step["emergency"]
     if "contains" in step:
@@ -219,3 +222,44 @@ def test_a_second_subject_is_offered_as_the_first_button(engine: Engine) -> None
     assert reply.kind == "answer" and {reply.topic, reply.alternatives[0]} == {"biaya_penempatan", "cek_perusahaan"}
     assert reply.buttons[0][0].action == f"topic:{reply.alternatives[0]}"
     assert len({b.action for row in reply.buttons for b in row}) == sum(len(row) for row in reply.buttons)
+
+
+DANGER_WORDS = "majikan pukul saya tiap hari dan kunci saya di kamar"
+
+
+@pytest.mark.parametrize(("ranked", "answered"), [
+    ((("paspor_ditahan", 0.40), ("darurat", 0.35)), "paspor_ditahan"),  # the question beside the danger
+    ((("darurat", 0.60), ("paspor_ditahan", 0.30)), "paspor_ditahan"),  # second to the emergency topic
+    ((("darurat", 0.60), ("paspor_ditahan", 0.15)), None),              # too weak to be the question
+    ((("darurat", 0.60), ("darurat_jiwa", 0.5), ("paspor_ditahan", 0.5)), None),  # only the two best count
+    ((("sapaan", 0.50), ("paspor_ditahan", 0.10)), None),               # a greeting is not a question
+], ids=["top", "second", "weak", "third", "greeting"])
+def test_an_emergency_answers_the_question_under_the_numbers(engine: Engine, monkeypatch: pytest.MonkeyPatch,
+                                                             ranked: tuple, answered: str | None) -> None:
+    _ranked_as(engine, monkeypatch, ranked)
+    reply = engine.respond(DANGER_WORDS)
+    assert reply.kind == "emergency" and reply.emergency
+    assert reply.answered == answered
+    card = engine.kb.topics[reply.topic or ""].answer
+    assert reply.text.startswith(card)  # the numbers come first, always
+    if answered is None:
+        assert texts.EMERGENCY_ANSWER not in reply.text
+        return
+    body = engine.kb.topics[answered].answer
+    assert reply.text.index(texts.EMERGENCY_ANSWER) < reply.text.index(body)
+    assert answered not in reply.alternatives
+    assert [b.action for row in reply.buttons for b in row].count(f"topic:{answered}") == 0
+    assert reply.text.endswith(texts.EMERGENCY_ALSO) == bool(reply.alternatives)
+
+
+def test_a_child_taken_to_work_gets_sapa_129_and_the_answer_about_children(engine: Engine) -> None:
+    reply = engine.respond("keponakan saya baru 15 tahun dibawa calo kerja ke kebun sawit, kami harus lapor ke mana?")
+    assert reply.kind == "emergency" and reply.topic == "darurat_anak"
+    assert reply.answered == "anak_dibawa_kerja"
+    assert reply.text.index("129") < reply.text.index(texts.EMERGENCY_ANSWER)
+
+
+def test_self_harm_gets_only_the_gentle_reply(engine: Engine) -> None:
+    reply = engine.respond("saya mau bunuh diri saja, gaji saya tidak dibayar majikan")
+    assert reply.topic == "darurat_jiwa" and reply.answered is None
+    assert texts.EMERGENCY_ANSWER not in reply.text

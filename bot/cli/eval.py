@@ -12,7 +12,7 @@ import yaml
 from bot.cli.common import add_data_options, settings_for
 from bot.content.validate import Bundle, load_bundle
 from bot.core.conversation import Engine
-from bot.core.evaluation import Predict, Scores, cross_validate, engine_topic, score
+from bot.core.evaluation import Predict, Prediction, Scores, cross_validate, engine_prediction, score
 from bot.settings import PROJECT_ROOT
 
 
@@ -34,9 +34,9 @@ def engine_predictor(bundle: Bundle, examples: list[tuple[str, str]]) -> Predict
                        examples=tuple(e for e in bundle.training.examples if (e.text, e.intent) in chosen))
     engine = Engine(replace(bundle, training=training))
 
-    def predict(text: str) -> str | None:
+    def predict(text: str) -> Prediction:
         reply = engine.respond(text)
-        return engine_topic(reply.kind, reply.topic)
+        return engine_prediction(reply.kind, reply.topic, reply.answered)
 
     return predict
 

@@ -80,6 +80,9 @@ class Reply:
     emergency: bool = False
     buttons: tuple[tuple[Button, ...], ...] = ()
     signal: str | None = None  # the danger signal id behind an emergency reply (for statistics, never text)
+    # The topic answered under an emergency card: numbers first, then what the person asked ("anak umur 15
+    # dibawa kerja, harus bagaimana?" gets SAPA 129 and the answer about children taken to work).
+    answered: str | None = None
 
     @property
     def unsure(self) -> bool:
@@ -312,13 +315,32 @@ class Engine:
         reply = replace(self.answer(card if card in self.kb.topics else EMERGENCY_TOPIC), signal=danger.signal)
         # Where the message does not say where the person is, ask first, right under the numbers.
         places = self.place_buttons() if reply.topic == EMERGENCY_TOPIC else ()
-        others = tuple(t for t, s in ranked[:MAX_ALTERNATIVES]
-                       if not self.kb.topics[t].emergency and s >= self.threshold)
-        if not others or danger.self_harm:
+        ordinary = [(t, s) for t, s in ranked if not self.kb.topics[t].emergency]
+        if danger.self_harm:  # one gentle reply, nothing else competing with it
             return replace(reply, kind="emergency", emergency=True, buttons=places + reply.buttons)
-        rows = places + tuple((self.topic_button(t),) for t in others) + reply.buttons
-        text = f"{reply.text}\n\n{texts.EMERGENCY_ALSO}"
-        return replace(reply, text=text, kind="emergency", emergency=True, alternatives=others, buttons=rows)
+        answered = self._asked_beside_danger(ranked)
+        others = tuple(t for t, s in ordinary[:MAX_ALTERNATIVES] if s >= self.threshold and t != answered)
+        text = reply.text
+        more: tuple[tuple[Button, ...], ...] = ()
+        if answered is not None:
+            topic = self.kb.topics[answered]
+            text = f"{text}\n\n{texts.EMERGENCY_ANSWER}\n{topic.answer}"
+            if self._has_more(topic):
+                more = ((Button(label=texts.MORE_BUTTON, action=f"{MORE_PREFIX}:{topic.id}"),),)
+        if others:
+            text = f"{text}\n\n{texts.EMERGENCY_ALSO}"
+        rows = places + tuple((self.topic_button(t),) for t in others) + more + reply.buttons
+        return replace(reply, text=text, kind="emergency", emergency=True, alternatives=others, buttons=rows,
+                       answered=answered)
+
+    def _asked_beside_danger(self, ranked: list[tuple[str, float]]) -> str | None:
+        """The ordinary topic the message asks about, when it is one of the two best matches and clears the
+        answer threshold: shown in full under the numbers instead of hidden behind a button."""
+        for topic, score in ranked[:2]:
+            if self.kb.topics[topic].emergency or topic in NEVER_SUGGESTED:
+                continue
+            return topic if score >= self.threshold else None
+        return None
 
     def _fallback(self, ranked: list[tuple[str, float]]) -> Reply:
         """Not sure: up to three plausible topics as buttons ("Maksud Anda salah satu ini?"), else "belum mengerti"."""

@@ -8,7 +8,22 @@ from dataclasses import dataclass
 
 from bot.content.training import OUT_OF_SCOPE
 
-Predict = Callable[[str], str | None]  # a question -> topic id, or None for fallback
+# A topic id, None for a fallback, or (card, topic) for an emergency card that also answered a topic: the reply
+# then counts for both (the numbers and the answer the person asked for are on one screen).
+Prediction = str | tuple[str, ...] | None
+Predict = Callable[[str], Prediction]
+
+
+def labels(predicted: Prediction) -> tuple[str, ...]:
+    """Every topic a prediction answers, the main one first."""
+    if predicted is None:
+        return ()
+    return (predicted,) if isinstance(predicted, str) else predicted
+
+
+def main_label(predicted: Prediction) -> str | None:
+    found = labels(predicted)
+    return found[0] if found else None
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -32,35 +47,35 @@ def folds(labels: Sequence[str], k: int) -> list[list[int]]:
     return out
 
 
-def score(expected: Sequence[str | None], predicted: Sequence[str | None]) -> Scores:
+def score(expected: Sequence[str | None], predicted: Sequence[Prediction]) -> Scores:
     """Compare expected and predicted topics; None stands for out of scope / fallback."""
-    pairs = list(zip(expected, predicted, strict=False))
+    pairs = [(e, labels(p)) for e, p in zip(expected, predicted, strict=False)]
     in_scope = [(e, p) for e, p in pairs if e is not None]
     oos = [(e, p) for e, p in pairs if e is None]
-    accuracy = sum(e == p for e, p in in_scope) / len(in_scope) if in_scope else 0.0
-    rejection = sum(p is None for _, p in oos) / len(oos) if oos else 0.0
-    topics = sorted({e for e, _ in in_scope} | {p for _, p in pairs if p is not None})
+    accuracy = sum(e in p for e, p in in_scope) / len(in_scope) if in_scope else 0.0
+    rejection = sum(not p for _, p in oos) / len(oos) if oos else 0.0
+    topics = sorted({e for e, _ in in_scope} | {t for _, p in pairs for t in p})
     per_topic = {}
     for topic in topics:
-        tp = sum(1 for e, p in pairs if e == topic and p == topic)
-        predicted_n = sum(1 for _, p in pairs if p == topic)
+        tp = sum(1 for e, p in pairs if e == topic and topic in p)
+        predicted_n = sum(1 for _, p in pairs if topic in p)
         support = sum(1 for e, _ in pairs if e == topic)
         precision = tp / predicted_n if predicted_n else 0.0
         recall = tp / support if support else 0.0
         per_topic[topic] = (precision, recall, support)
     confusion: Counter[tuple[str, str]] = Counter(
-        (e or OUT_OF_SCOPE, p or "-") for e, p in pairs if e != p)
+        (e or OUT_OF_SCOPE, p[0] if p else "-") for e, p in pairs if (e not in p if e else p))
     confused = [(e, p, n) for (e, p), n in sorted(confusion.items(), key=lambda x: (-x[1], x[0]))]
     return Scores(total=len(pairs), in_scope_accuracy=accuracy, oos_rejection=rejection, per_topic=per_topic,
                   confused=confused)
 
 
 def cross_validate(examples: Sequence[tuple[str, str]], train: Callable[[list[tuple[str, str]]], Predict],
-                   k: int = 5) -> tuple[list[str | None], list[str | None]]:
+                   k: int = 5) -> tuple[list[str | None], list[Prediction]]:
     """Train on k-1 folds, predict the held-out fold; returns expected and predicted, in input order."""
     labels = [intent for _, intent in examples]
     expected: list[str | None] = [None if label == OUT_OF_SCOPE else label for label in labels]
-    predicted: list[str | None] = [None] * len(examples)
+    predicted: list[Prediction] = [None] * len(examples)
     for fold in folds(labels, k):
         held = set(fold)
         predict = train([ex for i, ex in enumerate(examples) if i not in held])
@@ -77,3 +92,9 @@ def engine_topic(reply_kind: str, topic: str | None) -> str | None:
     if reply_kind in ("fallback", "empty"):
         return None
     return "darurat" if reply_kind == "emergency" else topic
+
+
+def engine_prediction(reply_kind: str, topic: str | None, answered: str | None = None) -> Prediction:
+    """What a reply answers: its topic (as engine_topic), and the topic answered under an emergency card."""
+    main = engine_topic(reply_kind, topic)
+    return (main, answered) if main is not None and answered is not None else main

@@ -32,6 +32,7 @@ UNSURE = (
 )
 ALSO_ASKED = "Pesan Anda juga menanyakan hal lain: tekan tombol pertama di bawah."
 EMPTY = "Silakan ketik pertanyaan Anda, atau pilih topik di bawah. 🙂\n" + EMERGENCY_LINE
+EMERGENCY_ANSWER = "*Untuk pertanyaan Anda:*"
 EMERGENCY_ALSO = "Setelah Anda aman, topik ini mungkin juga membantu:"
 SOURCES = "*Sumber* (diperiksa {checked}):"
 MORE_BUTTON = "📖 Selengkapnya & sumber"

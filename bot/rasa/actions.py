@@ -54,7 +54,7 @@ def choose_reply(engine: Engine, intent: str | None, confidence: float, text: st
 
 def _also_offer(engine: Engine, reply: Reply, topic: str) -> Reply:
     """The emergency reply with Rasa's topic offered as the first follow-up button."""
-    if topic == EMERGENCY_TOPIC or topic in reply.alternatives:
+    if topic in (EMERGENCY_TOPIC, reply.answered) or topic in reply.alternatives:
         return reply
     text = reply.text if reply.alternatives else f"{reply.text}\n\n{texts.EMERGENCY_ALSO}"
     button = engine.topic_button(topic)
