@@ -28,7 +28,8 @@ def split(items: list[dict], strata: tuple[str, ...]) -> list[dict]:
     return items
 
 
-def freeze(kind: str, sources: list[Path], list_key: str, strata: tuple[str, ...]) -> Path:
+def freeze(kind: str, sources: list[Path], list_key: str, strata: tuple[str, ...], only: str | None = None) -> Path:
+    """Write benchmarks/sets/KIND.yml; `only` puts every item in one split (a second tuning set: "dev2")."""
     items: list[dict] = []
     seen: set[str] = set()
     for source in sources:
@@ -39,7 +40,11 @@ def freeze(kind: str, sources: list[Path], list_key: str, strata: tuple[str, ...
                 continue
             seen.add(text.lower())
             items.append({**item, "text": text, "writer": data["writer"]})
-    split(items, strata)
+    if only:
+        for item in items:
+            item["split"] = only
+    else:
+        split(items, strata)
     out = SETS / f"{kind}.yml"
     header = (f"# Frozen evaluation set ({kind}); written by independent writers who never saw intents/.\n"
               "# Never train or tune on split: test. Made by benchmarks/freeze_sets.py; do not edit by hand.\n")
@@ -49,5 +54,10 @@ def freeze(kind: str, sources: list[Path], list_key: str, strata: tuple[str, ...
 
 
 if __name__ == "__main__":
-    kind, list_key, strata, *paths = sys.argv[1:]
-    print(freeze(kind, [Path(p) for p in paths], list_key, tuple(strata.split(","))))
+    # python benchmarks/freeze_sets.py KIND LIST_KEY STRATA FILE... [--only SPLIT]
+    args = sys.argv[1:]
+    only = args[args.index("--only") + 1] if "--only" in args else None
+    if only:
+        del args[args.index("--only"):args.index("--only") + 2]
+    kind, list_key, strata, *paths = args
+    print(freeze(kind, [Path(p) for p in paths], list_key, tuple(strata.split(",")), only))
