@@ -1,6 +1,7 @@
 """Danger benchmark: recall and false alarms per style, old detector against new, on the frozen danger set.
 
-Usage: python -m benchmarks.danger
+Usage: python -m benchmarks.danger [--test] [--errors dev|dev2]
+Without --test only the tuning splits (dev, dev2) are scored; --test adds the held-out split and writes the JSON.
 Only aggregate numbers are printed; the items of split `test` are never shown (tune on `dev` only).
 Columns: rules only (intents/sinyal_darurat.yml), model only (intents/contoh_bahaya.yml), both combined
 (bot/core/danger_check.py), and the bot as a person sees it (the emergency card, also via the topic matcher).
@@ -140,7 +141,10 @@ def show_errors(engine: Engine, items: Sequence[dict], split: str) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", choices=("dev", "dev2"), help="list the bot's errors on a tuning split")
+    parser.add_argument("--test", action="store_true",
+                        help="also score the test split and write results/danger.json (once, at the end of tuning)")
     args = parser.parse_args(argv)
+    splits = SPLITS if args.test else tuple(s for s in SPLITS if s != "test")
     items = load_items()
     engine = Engine.from_settings(Settings.from_env({}))
     if args.errors:
@@ -149,13 +153,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     detectors = {"lama": old_detector(engine), "aturan": new_detector(engine), "model": model_only(engine),
                  "aturan+model": combined(engine), "bot": new_engine(engine)}
     results: dict[str, dict] = {}
-    for split in SPLITS:
+    for split in splits:
         chosen = [item for item in items if item["split"] == split]
         results[split] = {name: measure(chosen, detect) for name, detect in detectors.items()}
     results["latensi_ms"] = latency(engine, [item["text"] for item in items])
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.test:
+        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print("latensi per pesan (aturan+model): p50 {p50:.2f} ms, p99 {p99:.2f} ms".format(**results["latensi_ms"]))
-    for split in SPLITS:
+    for split in splits:
         by_name = results[split]
         print(f"\n## {split}")
         print("| gaya | " + " | ".join(f"{n}: recall / alarm palsu" for n in by_name) + " |")
