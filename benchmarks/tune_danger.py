@@ -9,9 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-import yaml
-
-from benchmarks.danger import SET
+from benchmarks.danger import load_items
 from bot.core.conversation import Engine
 from bot.core.danger_check import training_examples
 from bot.core.danger_model import train
@@ -40,11 +38,12 @@ def main() -> None:
         for i in held:
             cv_scores[i] = model.score(examples[i][0])
     model = train(examples, engine.normalizer, negators)
-    dev = [item for item in yaml.safe_load(SET.read_text(encoding="utf-8"))["messages"] if item["split"] == "dev"]
-    groups = {
-        "latih (cv)": ([t for t, _ in examples], [y for _, y in examples], cv_scores),
-        "dev": ([i["text"] for i in dev], [bool(i["danger"]) for i in dev], [model.score(i["text"]) for i in dev]),
-    }
+    items = load_items()
+    groups = {"latih (cv)": ([t for t, _ in examples], [y for _, y in examples], cv_scores)}
+    for split in ("dev", "dev2"):
+        chosen = [item for item in items if item["split"] == split]
+        groups[split] = ([i["text"] for i in chosen], [bool(i["danger"]) for i in chosen],
+                         [model.score(i["text"]) for i in chosen])
     for name, (texts, labels, scores) in groups.items():
         rules = [engine.danger.detect(t) is not None for t in texts]
         print(f"\n## {name} ({sum(labels)} bahaya, {len(labels) - sum(labels)} aman)")

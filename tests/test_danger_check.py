@@ -13,13 +13,15 @@ RULE = Danger(signal="kekerasan.pukul", category="kekerasan")
 
 
 @pytest.mark.parametrize(("found", "score", "fires"), [
-    (RULE, 0.0, True),  # a rule hit stands whatever the model says
+    (RULE, 0.0, False),  # a rule hit the model is nearly sure is harmless is dropped
+    (RULE, RULE_FLOOR - 0.01, False),
+    (RULE, RULE_FLOOR, True),  # otherwise the rule stands, although the model alone would not fire
     (RULE, 0.99, True),
     (None, MODEL_ALONE, True),  # the model alone at its threshold
     (None, 0.99, True),
     (None, MODEL_ALONE - 0.01, False),  # just below: nothing
     (None, 0.0, False),
-], ids=["rule-model-zero", "rule-model-sure", "model-at-threshold", "model-sure", "model-just-below", "neither"])
+], ids=["rule-model-zero", "rule-just-below-floor", "rule-at-floor", "rule-model-sure", "model-at-threshold", "model-sure", "model-just-below", "neither"])
 def test_combine_rules_or_a_confident_model(found: Danger | None, score: float, fires: bool) -> None:
     result = combine(found, score)
     assert (result is not None) is fires
@@ -29,8 +31,8 @@ def test_combine_rules_or_a_confident_model(found: Danger | None, score: float, 
         assert result is not None and result.signal == MODEL_SIGNAL
 
 
-def test_thresholds_keep_rule_hits_and_ask_the_model_to_be_sure() -> None:
-    assert RULE_FLOOR == 0.0 and 0.5 <= MODEL_ALONE < 1.0
+def test_thresholds_veto_only_sure_harmless_rule_hits_and_ask_the_model_to_be_sure() -> None:
+    assert 0.0 < RULE_FLOOR <= 0.3 < 0.5 <= MODEL_ALONE < 1.0
 
 
 # Phrases no signal pattern catches; the model, trained on intents/contoh_bahaya.yml, must.
@@ -68,7 +70,7 @@ def test_the_model_path_reaches_the_plain_card_with_place_buttons(engine: Engine
 
 def test_darurat_topic_without_danger_asks_with_the_numbers_on_screen(engine: Engine) -> None:
     # The matcher picks the darurat topic; neither rules nor model read present danger in the question.
-    text = "saya perlu bantuan darurat?"
+    text = "saya perlu nomor darurat"
     assert engine.danger_check.detect(text) is None
     found = engine.matcher.rank_tokens([engine.matcher.correct(t) for t in engine.normalizer.tokens(text)])
     if found.intent != "darurat":

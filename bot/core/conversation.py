@@ -15,7 +15,7 @@ from bot.content.validate import Bundle, load_bundle
 from bot.core import texts
 from bot.core.bounds import bound
 from bot.core.danger import ABROAD, INDONESIA, Danger, DangerDetector
-from bot.core.danger_check import MODEL_SIGNAL, DangerCheck
+from bot.core.danger_check import DangerCheck
 from bot.core.matcher import Match, Matcher
 from bot.core.normalize import Normalizer
 from bot.settings import Settings
@@ -211,8 +211,6 @@ class Engine:
         # The detector reads the whole message itself (sentences and clauses, every one of them).
         reading = self.danger.read(text)
         danger = self.danger_check.judge(reading, text)
-        if danger is not None and danger.signal == MODEL_SIGNAL and self._confident_ordinary(ranked):
-            danger = None  # the model alone against a confident ordinary topic: answer, numbers stay in reach
         if danger is not None:
             return self._emergency(ranked, danger)
         found = self._past_politeness(corrected, found)
@@ -279,9 +277,6 @@ class Engine:
         rows = tuple((self.topic_button(t),) for t in (top, *others))
         return Reply(text=texts.UNSURE, kind="clarify", topic=top, confidence=score,
                      alternatives=others, emergency=False, buttons=rows + (MENU_ROW,))
-
-    def _confident_ordinary(self, ranked: list[tuple[str, float]]) -> bool:
-        return bool(ranked) and ranked[0][1] >= CONFIDENT and not self.kb.topics[ranked[0][0]].emergency
 
     def _answer_or_clarify(self, ranked: list[tuple[str, float]]) -> Reply:
         """The top topic; "Maksud Anda…?" instead when others score as close and the top is not confident."""
