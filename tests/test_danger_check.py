@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.conversation import Engine
-from bot.core.danger import Danger
-from bot.core.danger_check import MODEL_ALONE, MODEL_SIGNAL, RULE_FLOOR, combine
+from bot.core.danger import Danger, Reading
+from bot.core.danger_check import MODEL_ALONE, MODEL_SIGNAL, OVERRULE_DISMISSAL, RULE_FLOOR, DangerCheck, combine
+from bot.core.matcher import Match
 from bot.core.texts import EMERGENCY_LINE
 
 RULE = Danger(signal="kekerasan.pukul", category="kekerasan")
@@ -21,7 +22,8 @@ RULE = Danger(signal="kekerasan.pukul", category="kekerasan")
     (None, 0.99, True),
     (None, MODEL_ALONE - 0.01, False),  # just below: nothing
     (None, 0.0, False),
-], ids=["rule-model-zero", "rule-just-below-floor", "rule-at-floor", "rule-model-sure", "model-at-threshold", "model-sure", "model-just-below", "neither"])
+], ids=["rule-model-zero", "rule-just-below-floor", "rule-at-floor", "rule-model-sure", "model-at-threshold",
+        "model-sure", "model-just-below", "neither"])
 def test_combine_rules_or_a_confident_model(found: Danger | None, score: float, fires: bool) -> None:
     result = combine(found, score)
     assert (result is not None) is fires
@@ -68,14 +70,38 @@ def test_the_model_path_reaches_the_plain_card_with_place_buttons(engine: Engine
     assert any(b.action.startswith("darurat:") for row in reply.buttons for b in row)
 
 
-def test_darurat_topic_without_danger_asks_with_the_numbers_on_screen(engine: Engine) -> None:
+def test_darurat_topic_without_danger_asks_with_the_numbers_on_screen(engine: Engine,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # The matcher picks the darurat topic; neither rules nor model read present danger in the question.
     text = "saya perlu nomor darurat"
     assert engine.danger_check.detect(text) is None
-    found = engine.matcher.rank_tokens([engine.matcher.correct(t) for t in engine.normalizer.tokens(text)])
-    if found.intent != "darurat":
-        pytest.skip("the matcher does not pick darurat for this phrase any more")
+    monkeypatch.setattr(engine.matcher, "rank_tokens",
+                        lambda tokens, limit=5: Match((("darurat", 0.5), ("kontak_pusat", 0.3))))
     reply = engine.respond(text)
     assert reply.kind == "clarify" and not reply.emergency
     assert EMERGENCY_LINE in reply.text
     assert reply.buttons[0][0].action == "topic:darurat"
+
+
+class _Scored:
+    """A stand-in for the model that gives every message one score."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def score(self, text: str) -> float:
+        return self.value
+
+
+@pytest.mark.parametrize(("danger", "dismissed", "score", "fires"), [
+    (None, True, OVERRULE_DISMISSAL, True),  # "ga dikasih makan": a negation that is the harm itself
+    (None, True, OVERRULE_DISMISSAL - 0.01, False),  # set aside by the rules and the model not sure enough
+    (None, True, MODEL_ALONE, False),  # sure enough on its own, not against the rules' reading
+    (None, False, MODEL_ALONE, True),
+    (RULE, False, RULE_FLOOR, True),
+], ids=["overrules-dismissal", "below-overrule", "model-alone-vs-dismissal", "model-alone", "rule"])
+def test_a_dismissal_needs_a_nearly_sure_model(engine: Engine, danger: Danger | None, dismissed: bool, score: float,
+                                               fires: bool) -> None:
+    check = DangerCheck(engine.danger_check.rules, _Scored(score))  # type: ignore[arg-type]
+    reading = Reading(danger=danger, dismissed=dismissed, question=False)
+    assert (check.judge(reading, "pesan apa saja") is not None) is fires
