@@ -51,10 +51,12 @@ COMMANDS = ("run", "chat", "ask", "validate", "eval", "actions", "export-rasa", 
             "poster", "cek-pt", "cek-tawaran", "p3mi")
 
 
-def build_parser() -> _Parser:
+def build_parser(only: str | None = None) -> _Parser:
+    """Every sub-command, or only `only`: a command that runs imports its own module and not the other
+    fourteen (Telegram, images, encryption), which keeps `kawan ask` quick to start."""
     parser = _Parser(prog="kawan", description="Kawan Migran: bot informasi migrasi aman untuk calon PMI.")
     commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         module = importlib.import_module(f"bot.cli.{name.replace('-', '_')}")
         module.register(commands)
     parser.commands = dict(commands.choices)
@@ -62,7 +64,8 @@ def build_parser() -> _Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser: _Parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser: _Parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -6,14 +6,17 @@ import argparse
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.admin.storage import EventStore
 from bot.content.knowledge import EMERGENCY_TOPIC
 from bot.content.markup import to_plain
 from bot.core.conversation import MORE_PREFIX, Engine, Reply
 from bot.core.texts import EMERGENCY_ALSO
 from bot.errors import KawanError
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.admin.storage import EventStore
 
 MORE_HINT = "  (Di kawan chat: ketik nomornya. Di kawan ask: kawan ask {action})"
 
@@ -79,6 +82,8 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def open_existing_store(args: argparse.Namespace, settings: Settings) -> EventStore:
     """The bot's event database; reports never create an empty one by mistake."""
+    from bot.admin.storage import EventStore  # encryption and SQLite: only the commands that read statistics
+
     path = getattr(args, "db", None) or settings.db_path
     if not path.is_file():
         raise KawanError(f"database statistik {path} belum ada. Bot Telegram (kawan run dengan TELEGRAM_BOT_TOKEN) "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.content import bundle_cache
 from bot.content.knowledge import KnowledgeBase, read_knowledge
 from bot.content.offer_rules import OfferRules, read_offer_rules
 from bot.content.p3mi_list import FOLDER as CHECK_FOLDER
@@ -92,9 +93,23 @@ def validate(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
 
 
 def load_bundle(knowledge_dir: Path, intents_dir: Path, today: date | None = None,
-                stale_days: int = 180) -> Bundle:
-    """Validated data, or KnowledgeError naming every problem: the bot never serves a broken KB."""
+                stale_days: int = 180, cache_dir: Path | None = None) -> Bundle:
+    """Validated data, or KnowledgeError naming every problem: the bot never serves a broken KB.
+
+    With `cache_dir`, a bundle validated earlier from the very same files, on the same day, by the same code is
+    loaded from there instead (bot/content/bundle_cache.py); errors are never cached, so they are always reported.
+    """
+    today = today or date.today()
+    cache_key = bundle_cache.key(knowledge_dir, intents_dir, today, stale_days) if cache_dir is not None else None
+    if cache_dir is not None and cache_key is not None:
+        cached = bundle_cache.read(cache_key, cache_dir)
+        if cached is not None:
+            return cached
     bundle, problems = validate(knowledge_dir, intents_dir, today, stale_days)
     if bundle is None:
         raise KnowledgeError([p for p in problems if p.is_error])
+    # Stored only when no file changed while it was read: the key must describe exactly what was validated.
+    if cache_dir is not None and cache_key is not None and cache_key == bundle_cache.key(knowledge_dir, intents_dir,
+                                                                                        today, stale_days):
+        bundle_cache.write(cache_key, bundle, cache_dir)
     return bundle

@@ -101,7 +101,7 @@ class Engine:
         self.matcher = Matcher.build(((e.text, e.intent) for e in training.examples), self.normalizer,
                                      cache_dir=cache_dir)
         self.danger = DangerDetector(training.signals, self.normalizer)
-        self.danger_check = DangerCheck.build(training, self.normalizer, self.danger)
+        self.danger_check = DangerCheck.build(training, self.normalizer, self.danger, cache_dir)
         self.threshold = threshold
 
     @classmethod
@@ -109,7 +109,7 @@ class Engine:
                   stale_days: int = 180, cache_dir: Path | None = None) -> Engine:
         """The engine over two folders; the trained model is cached in `cache_dir` (default: the user's cache)."""
         cache = cache_dir if cache_dir is not None else Settings().cache_dir
-        return cls(load_bundle(knowledge_dir, intents_dir, today, stale_days), cache_dir=cache)
+        return cls(load_bundle(knowledge_dir, intents_dir, today, stale_days, cache), cache_dir=cache)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.content.training import TrainingData
 from bot.core.danger import Danger, DangerDetector, Reading
@@ -37,8 +38,10 @@ class DangerCheck:
     model_alone: float = MODEL_ALONE
 
     @classmethod
-    def build(cls, training: TrainingData, normalizer: Normalizer, rules: DangerDetector) -> DangerCheck:
-        return cls(rules, train(training_examples(training), normalizer, negators(training, normalizer)))
+    def build(cls, training: TrainingData, normalizer: Normalizer, rules: DangerDetector,
+              cache_dir: Path | None = None) -> DangerCheck:
+        """The check over this training data; the model's weights are cached in `cache_dir` (bot.core.index_cache)."""
+        return cls(rules, train(training_examples(training), normalizer, negators(training, normalizer), cache_dir))
 
     def detect(self, text: str) -> Danger | None:
         """The emergency in a message, or None."""

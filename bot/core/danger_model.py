@@ -6,8 +6,9 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 
+from bot.core import index_cache
 from bot.core.normalize import Normalizer, stem
 
 # Letter n-grams catch spellings the lexicon does not know ("dipukulin", "kunciin", "tamparr").
@@ -18,6 +19,8 @@ EPOCHS = 8
 LEARNING_RATE = 0.5
 L2 = 1e-4
 SEED = 9
+# The weights depend on these modules (features, settings above, tokens): a change to them trains again.
+_CODE = ("danger_model.py", "normalize.py", "index_cache.py")
 
 
 def features(tokens: Sequence[str], negators: frozenset[str], question: bool) -> frozenset[str]:
@@ -85,13 +88,19 @@ def fit(rows: Sequence[tuple[frozenset[str], bool]], epochs: int = EPOCHS) -> di
     return weights
 
 
-@lru_cache(maxsize=8)
-def _fit_cached(rows: tuple[tuple[frozenset[str], bool], ...]) -> dict[str, float]:
-    return fit(rows)
-
-
-def train(examples: Iterable[tuple[str, bool]], normalizer: Normalizer, negators: frozenset[str]) -> DangerModel:
-    """The model for these labelled messages; the same messages train once per process (engines reload often)."""
-    model = DangerModel({}, negators, normalizer)
-    rows = tuple((model.message_features(text), label) for text, label in examples)
-    return DangerModel(_fit_cached(rows) if rows else {}, negators, normalizer)
+def train(examples: Iterable[tuple[str, bool]], normalizer: Normalizer, negators: frozenset[str],
+          cache_dir: Path | None = None) -> DangerModel:
+    """The model for these labelled messages. Training takes seconds in pure Python, so the weights are kept in
+    memory and in `cache_dir`, keyed by the messages, the normaliser, the negators and this code: an edit to
+    intents/ or to the settings above trains again, a restart over the same data does not."""
+    examples = tuple(examples)
+    settings = (CHAR_SIZES, NEGATION_REACH, EPOCHS, LEARNING_RATE, L2, SEED)
+    key = index_cache.fingerprint("danger", _CODE, settings, examples, sorted(negators),
+                                  index_cache.normalizer_state(normalizer))
+    weights = index_cache.read(key, cache_dir)
+    if weights is None or not all(isinstance(w, float) for w in weights.values()):
+        model = DangerModel({}, negators, normalizer)
+        rows = tuple((model.message_features(text), label) for text, label in examples)
+        weights = fit(rows) if rows else {}
+        index_cache.write(key, weights, cache_dir)
+    return DangerModel(weights, negators, normalizer)

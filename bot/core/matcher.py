@@ -34,6 +34,9 @@ COMMON_SHARE = 0.03
 MIN_COMMON = 50
 
 Vector = dict[str, float]
+# Features, weights and the model depend on these modules: any change to them is a new cache key.
+_CODE = ("matcher.py", "normalize.py", "linear_model.py", "index_cache.py")
+_PARTS = frozenset({"idf", "intents", "centroids", "examples", "example_intent", "deletions", "vocabulary", "linear"})
 
 
 @dataclass(frozen=True)
@@ -151,12 +154,13 @@ class Matcher:
         """Index (text, intent) pairs; deterministic for the same input. With `linear`, also a logistic
         regression over the same features. The built index is kept in memory and in `cache_dir`, keyed by
         the normalised examples and this code, so a restart over the same intents/ skips building."""
-        pairs = [(normalizer.tokens(text), intent) for text, intent in examples]
-        pairs = [(tokens, intent) for tokens, intent in pairs if tokens]
-        key = index_cache.fingerprint(pairs, linear)
+        examples = list(examples)
+        # Keyed by the raw examples and the normaliser's state, so a warm start need not normalise them all.
+        key = index_cache.fingerprint("index", _CODE, linear, examples, index_cache.normalizer_state(normalizer))
         parts = index_cache.read(key, cache_dir)
-        if parts is None:
-            parts = _build_parts(pairs, linear)
+        if parts is None or not parts.keys() >= _PARTS:
+            pairs = [(normalizer.tokens(text), intent) for text, intent in examples]
+            parts = _build_parts([(tokens, intent) for tokens, intent in pairs if tokens], linear)
             index_cache.write(key, parts, cache_dir)
         model = parts["linear"]
         return cls(normalizer=normalizer, idf=parts["idf"], intents=parts["intents"],
