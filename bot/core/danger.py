@@ -77,6 +77,10 @@ def forms(token: str) -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
+# Stems of the same words are asked for thousands of times per message; cached like `forms`.
+_stem = lru_cache(maxsize=65536)(stem)
+
+
 @lru_cache(maxsize=65536)
 def _deletions(word: str) -> frozenset[str]:
     return frozenset(word[:i] + word[i + 1:] for i in range(len(word)))
@@ -171,7 +175,8 @@ class DangerDetector:
             self._deleted_index[name], self._multi[name] = deleted, multi
         # Memo of per-token readings: (class, voice, token, before a number) -> first matching entry index.
         self._single_memo: dict[tuple[str, str, str, bool], int | None] = {}
-        self._word_memo: dict[tuple[tuple[str, ...], str], bool] = {}
+        # Per word list of a pattern: the words, and their one-letter-short typos (words of 5+ letters).
+        self._word_sets: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
         # Signals indexed by their first word-taking element, when nothing but zero-width steps precede it.
         self._first_ids: dict[Element, int] = {}
         self._firsts: list[list[int | None]] = []
@@ -181,6 +186,11 @@ class DangerDetector:
                 first = _first_required(pattern)
                 firsts.append(None if first is None else self._first_ids.setdefault(first, len(self._first_ids)))
             self._firsts.append(firsts)
+        # Every word-taking element of each pattern: a pattern with one of them nowhere in a sentence cannot match
+        # there, so it is not tried from every position (most patterns, for most sentences).
+        self._needs = tuple(tuple(frozenset(self._first_ids.setdefault(e, len(self._first_ids)) for e in pattern
+                                            if e.kind in ("words", "class")) for pattern in sig.patterns)
+                            for sig in self._signals)
         self._first_multi: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for first, ident in self._first_ids.items():
             if first.kind == "class" and not first.voice:
@@ -209,7 +219,7 @@ class DangerDetector:
 
     def _in_class(self, name: str, token: str) -> bool:
         words = self._words.get(name, frozenset())
-        return token in words or stem(token) in words
+        return token in words or _stem(token) in words
 
     def _sms_word(self, token: str) -> str:
         """The signal word an SMS spelling stands for ("pkl" -> "pukul", "dpkl" -> "dipukul"), else the token."""
@@ -269,14 +279,14 @@ class DangerDetector:
         return token not in self.normalizer.vocabulary and _dropped_letter(root, word)
 
     def _word_ok(self, token: str, words: tuple[str, ...]) -> bool:
-        key = (words, token)
-        known = self._word_memo.get(key)
-        if known is None:
-            if len(self._word_memo) > _MEMO_LIMIT:
-                self._word_memo.clear()
-            known = any(token == w or stem(token) == w or self._typo(token, token, w) for w in words)
-            self._word_memo[key] = known
-        return known
+        """The token is one of the words, by its stem, or one of them with a letter dropped (an unknown word)."""
+        sets = self._word_sets.get(words)
+        if sets is None:
+            sets = (frozenset(words), frozenset(d for w in words if len(w) >= 5 for d in _deletions(w)))
+            self._word_sets[words] = sets
+        exact, dropped = sets
+        return (token in exact or _stem(token) in exact
+                or (token in dropped and token not in self.normalizer.vocabulary))
 
     def _single_entry(self, name: str, voice: str, token: str, before_number: bool) -> int | None:
         """Index of the first one-word entry of the class the token is a reading of (memoised per token)."""
@@ -368,7 +378,7 @@ class DangerDetector:
     def _suppressed(self, signal: Signal, sentence: _Sentence, used: tuple[int, ...], resolved: bool) -> bool:
         tokens, clause = sentence.tokens, sentence.clause
         start = used[0]
-        if signal.excepts and any(t in signal.excepts or stem(t) in signal.excepts for t in tokens):
+        if signal.excepts and any(t in signal.excepts or _stem(t) in signal.excepts for t in tokens):
             return True
         negators = self._words.get("penyangkal", frozenset())
         span = range(max(0, start - NEGATION_REACH), used[-1])
@@ -402,18 +412,23 @@ class DangerDetector:
             everywhere = range(len(tokens))
             starts_of = self._first_starts(tokens)
             none: set[int] = set()
-            for signal, firsts in zip(self._signals, self._firsts, strict=True):
+            present = starts_of.keys()
+            for signal, firsts, needs in zip(self._signals, self._firsts, self._needs, strict=True):
                 if joking and not signal.self_harm:
                     dismissed = True
                     continue
-                possible = [None if f is None else starts_of.get(f, none) for f in firsts]
-                if all(p is not None for p in possible):
+                alive = [need <= present for need in needs]
+                if not any(alive):
+                    continue
+                possible = [None if f is None or not live else starts_of.get(f, none)
+                            for f, live in zip(firsts, alive, strict=True)]
+                if all(p is not None for p, live in zip(possible, alive, strict=True) if live):
                     candidates: Iterable[int] = sorted(set().union(*(p for p in possible if p is not None)))
                 else:
                     candidates = everywhere
                 for start in candidates:
-                    used = next((u for p, ok in zip(signal.patterns, possible, strict=True)
-                                 if (ok is None or start in ok)
+                    used = next((u for p, ok, live in zip(signal.patterns, possible, alive, strict=True)
+                                 if live and (ok is None or start in ok)
                                  and (u := self._match(p, 0, sentence, start, ())) is not None and u), None)
                     if used is None:
                         continue
@@ -424,7 +439,7 @@ class DangerDetector:
         return found, dismissed
 
     def _first_starts(self, tokens: Sequence[str]) -> dict[int, set[int]]:
-        """Where each first element can take its word(s): once per sentence, shared by all signals."""
+        """Where each word-taking element can take its word(s): once per sentence, shared by all signals."""
         starts: dict[int, set[int]] = {}
         for i, token in enumerate(tokens):
             before_number = i + 1 < len(tokens) and tokens[i + 1].isdigit()
