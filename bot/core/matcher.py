@@ -32,6 +32,8 @@ LINEAR_SHARE = 0.8
 # nearest example.
 COMMON_SHARE = 0.03
 MIN_COMMON = 50
+# Words whose sums and corrections are kept; past this a memo starts again (a few MB at most).
+_SUMS_LIMIT = 50_000
 
 Vector = dict[str, float]
 # Features, weights and the model depend on these modules: any change to them is a new cache key.
@@ -147,6 +149,8 @@ class Matcher:
         self._vocabulary = vocabulary
         self._linear = linear
         self._diffuse = intents.index(DIFFUSE_INTENT) if DIFFUSE_INTENT in intents else None
+        self._sums: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+        self._corrected: dict[str, str] = {}
 
     @classmethod
     def build(cls, examples: Iterable[tuple[str, str]], normalizer: Normalizer, *, linear: bool = True,
@@ -173,6 +177,14 @@ class Matcher:
         """The known word one typo away from an unknown token, else the token itself."""
         if token in self._vocabulary or len(token) < 4 or token.isdigit():
             return token
+        known = self._corrected.get(token)
+        if known is None:
+            if len(self._corrected) > _SUMS_LIMIT:
+                self._corrected.clear()
+            known = self._corrected[token] = self._correct_unknown(token)
+        return known
+
+    def _correct_unknown(self, token: str) -> str:
         candidates = set(self._deletions.get(token, ()))
         for variant in _deletions(token):
             if variant in self._vocabulary:
@@ -192,25 +204,74 @@ class Matcher:
         return self.rank_tokens(self.corrected_tokens(text), limit)
 
     def rank_tokens(self, tokens: Sequence[str], limit: int = 5) -> Match:
-        """rank() for tokens already normalised and corrected (the engine reuses them for danger checks)."""
-        vector = _weigh(features(tokens), self._idf)
-        if not vector:
+        """rank() for tokens already normalised and corrected (the engine reuses them for danger checks).
+
+        Computed as in the class docstring, grouped by word for speed: each word's words and letter n-grams are
+        summed against every centroid and class once (`_word_sums`, kept per word), then scaled by the
+        message's block weights; features a message repeats are corrected to their sublinear weight. Only the
+        summing order differs from `_weigh` followed by dot products, so scores agree to about 1e-15.
+        """
+        count = features(tokens)
+        idf = self._idf
+        raw: dict[str, float] = {}
+        squares = dict.fromkeys(BLOCK_WEIGHTS, 0.0)
+        for feature, n in count.items():
+            weight = idf.get(feature)
+            if weight is None:
+                continue  # unseen in training: carries no evidence
+            value = weight if n == 1 else (1.0 + math.log(n)) * weight
+            raw[feature] = value
+            squares[feature[0]] += value * value
+        if not raw:
             return Match(())
-        centroid = [0.0] * len(self.intents)
-        nearest: dict[int, float] = defaultdict(float)
-        for feature, weight in vector.items():
+        total = math.sqrt(sum(BLOCK_WEIGHTS[b] ** 2 for b, sq in squares.items() if sq)) or 1.0
+        scale = {b: BLOCK_WEIGHTS[b] / (math.sqrt(sq) or 1.0) / total for b, sq in squares.items()}
+        intents = len(self.intents)
+        linear = self._linear
+        centroid = [0.0] * intents
+        scores = list(linear.bias) if linear is not None else [0.0] * intents
+        # Words and n-grams, word by word (a word written twice counts twice here, corrected below).
+        for block in ("w", "c"):
+            if not squares[block]:
+                continue
+            c_sum, l_sum = [0.0] * intents, [0.0] * intents
+            for token in tokens:
+                c_word, l_word = self._word_sums(token, block)
+                c_sum = [a + b for a, b in zip(c_sum, c_word, strict=True)]
+                l_sum = [a + b for a, b in zip(l_sum, l_word, strict=True)]
+            factor = scale[block]
+            centroid = [a + factor * b for a, b in zip(centroid, c_sum, strict=True)]
+            scores = [a + factor * b for a, b in zip(scores, l_sum, strict=True)]
+        # Word pairs, and the sublinear weight of words and n-grams the message repeats.
+        weights = linear.weights if linear is not None else {}
+        for feature, value in raw.items():
+            block = feature[0]
+            n = count[feature]
+            if block == "b":
+                factor = value * scale[block]
+            elif n > 1:
+                factor = (value - n * idf[feature]) * scale[block]
+            else:
+                continue
             for k, w in self._centroids.get(feature, ()):
-                centroid[k] += weight * w
+                centroid[k] += factor * w
+            for k, w in weights.get(feature, ()):
+                scores[k] += factor * w
+        nearest: dict[int, float] = {}
+        for feature, value in raw.items():
+            if feature[0] == "c":
+                continue
+            weight = value * scale[feature[0]]
             for i, w in self._examples.get(feature, ()):
-                nearest[i] += weight * w
-        best = [0.0] * len(self.intents)
+                nearest[i] = nearest.get(i, 0.0) + weight * w
+        best = [0.0] * intents
         for i, score in nearest.items():
             k = self._example_intent[i]
             if score > best[k]:
                 best[k] = score
         combined = [CENTROID_SHARE * c + (1 - CENTROID_SHARE) * b for c, b in zip(centroid, best, strict=True)]
-        if self._linear is not None:
-            probabilities = self._linear.probabilities(vector)
+        if linear is not None:
+            probabilities = softmax(scores)
             combined = [(1 - LINEAR_SHARE) * s + LINEAR_SHARE * p for s, p in zip(combined, probabilities, strict=True)]
         if self._diffuse is not None:
             # Out-of-scope examples have nothing in common, so their centroid means little: nearest example only.
@@ -218,6 +279,36 @@ class Matcher:
             combined[k] = max(combined[k], DIFFUSE_SHARE * best[k])
         order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
         return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
+
+    def _word_sums(self, token: str, block: str) -> tuple[list[float], list[float]]:
+        """One word's features of a block (its words or its n-grams), each counted once per occurrence and
+        weighted by IDF, summed against every centroid and every class of the logistic regression."""
+        key = (token, block)
+        known = self._sums.get(key)
+        if known is not None:
+            return known
+        if len(self._sums) > _SUMS_LIMIT:
+            self._sums.clear()  # odd messages must not grow the memo without bound
+        intents = len(self.intents)
+        c_sum, l_sum = [0.0] * intents, [0.0] * intents
+        weights = self._linear.weights if self._linear is not None else {}
+        for feature in _token_features(token):
+            value = self._idf.get(feature)
+            if feature[0] != block or value is None:
+                continue
+            for k, w in self._centroids.get(feature, ()):
+                c_sum[k] += value * w
+            for k, w in weights.get(feature, ()):
+                l_sum[k] += value * w
+        self._sums[key] = (c_sum, l_sum)
+        return c_sum, l_sum
+
+
+def softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
 
 
 def _build_parts(pairs: Sequence[tuple[Sequence[str], str]], linear: bool) -> dict:
