@@ -62,7 +62,12 @@ def test_the_bundle_is_loaded_from_the_cache_until_an_intents_file_changes(
     assert list(cache.glob("bundle-*.pickle"))
     calls: list[int] = []
     real = validate.validate
-    monkeypatch.setattr(validate, "validate", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "validate", counted)
     assert load_bundle(knowledge, intents, TODAY, cache_dir=cache) == first
     assert calls == []  # unchanged files: nothing validated again
     path = intents / "prosedur.yml"

@@ -210,7 +210,7 @@ class Engine:
         ranked = [(t, s) for t, s in found.ranked if t != OUT_OF_SCOPE]
         # The detector reads the whole message itself (sentences and clauses, every one of them).
         reading = self.danger.read(text)
-        danger = self.danger_check.judge(reading, text)
+        danger = self.danger_check.judge(reading, text, tokens)
         if danger is not None:
             return self._emergency(ranked, danger)
         found = self._past_politeness(corrected, found)

@@ -47,10 +47,11 @@ class DangerCheck:
         """The emergency in a message, or None."""
         return self.judge(self.rules.read(text), text)
 
-    def judge(self, reading: Reading, text: str) -> Danger | None:
+    def judge(self, reading: Reading, text: str, tokens: Sequence[str] | None = None) -> Danger | None:
         """The rules' reading combined with the model; where the rules read danger words and set them aside
-        (a negation, a concept question, a hypothetical), only a nearly sure model overrules them."""
-        score = self.model.score(text)
+        (a negation, a concept question, a hypothetical), only a nearly sure model overrules them. `tokens`: the
+        message as the engine's normaliser read it, when the caller has them already."""
+        score = self.model.score(text, tokens)
         if reading.danger is None and reading.dismissed:
             return combine(None, score, self.rule_floor, OVERRULE_DISMISSAL)
         return combine(reading.danger, score, self.rule_floor, self.model_alone)

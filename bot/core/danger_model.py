@@ -6,6 +6,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from bot.core import index_cache
@@ -29,21 +30,26 @@ def features(tokens: Sequence[str], negators: frozenset[str], question: bool) ->
     negated = 0
     previous = "^"
     for token in tokens:
-        root = stem(token)
-        out.update((f"w:{token}", f"s:{root}", f"b:{previous}_{token}"))
+        out.update(_word_features(token))
+        out.add(f"b:{previous}_{token}")
         if negated:
-            out.add(f"n:{root}")
+            out.add(f"n:{stem(token)}")
             negated -= 1
         if token in negators:
             negated = NEGATION_REACH
-        padded = f" {token} "
-        for size in CHAR_SIZES:
-            out.update(f"c:{padded[i:i + size]}" for i in range(len(padded) - size + 1))
         previous = token
     out.add(f"b:{previous}_$")
     if question:
         out.add("q")
     return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_features(token: str) -> tuple[str, ...]:
+    """The features of one word alone (the word, its stem, its letter n-grams); cached, words repeat."""
+    padded = f" {token} "
+    grams = (f"c:{padded[i:i + size]}" for size in CHAR_SIZES for i in range(len(padded) - size + 1))
+    return (f"w:{token}", f"s:{stem(token)}", *grams)
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,14 @@ class DangerModel:
     negators: frozenset[str]
     normalizer: Normalizer | None = None
 
-    def message_features(self, text: str) -> frozenset[str]:
-        tokens = self.normalizer.tokens(text) if self.normalizer else tuple(text.lower().split())
+    def message_features(self, text: str, tokens: Sequence[str] | None = None) -> frozenset[str]:
+        """Features of a message; `tokens`, when given, are its tokens by this model's normaliser."""
+        if tokens is None:
+            tokens = self.normalizer.tokens(text) if self.normalizer else tuple(text.lower().split())
         return features(tokens, self.negators, "?" in text)
 
-    def score(self, text: str) -> float:
-        found = self.message_features(text)
+    def score(self, text: str, tokens: Sequence[str] | None = None) -> float:
+        found = self.message_features(text, tokens)
         weights = self.weights
         z = sum(weights.get(f, 0.0) for f in found) / math.sqrt(len(found))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # Inverse regularisation strength; chosen by cross-validation on intents/ (benchmarks/compare_models.py).
@@ -18,7 +18,7 @@ Vector = dict[str, float]
 class LinearModel:
     """Per-feature class weights and per-class biases of a multinomial logistic regression."""
 
-    weights: dict[str, tuple[tuple[int, float], ...]]
+    weights: Mapping[str, tuple[tuple[int, float], ...]]
     bias: tuple[float, ...]
 
     def probabilities(self, vector: Vector) -> list[float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,7 +135,7 @@ class Matcher:
     """
 
     def __init__(self, *, normalizer: Normalizer, idf: dict[str, float], intents: list[str],
-                 centroid_index: dict[str, list[tuple[int, float]]],
+                 centroid_index: Mapping[str, Sequence[tuple[int, float]]],
                  example_index: dict[str, list[tuple[int, float]]], example_intent: list[int],
                  deletion_index: dict[str, tuple[str, ...]], vocabulary: frozenset[str],
                  linear: LinearModel | None = None) -> None:
@@ -168,10 +168,10 @@ class Matcher:
             index_cache.write(key, parts, cache_dir)
         model = parts["linear"]
         return cls(normalizer=normalizer, idf=parts["idf"], intents=parts["intents"],
-                   centroid_index=parts["centroids"], example_index=parts["examples"],
+                   centroid_index=index_cache.Postings(parts["centroids"]), example_index=parts["examples"],
                    example_intent=parts["example_intent"], deletion_index=parts["deletions"],
                    vocabulary=parts["vocabulary"],
-                   linear=LinearModel(model[0], tuple(model[1])) if model is not None else None)
+                   linear=LinearModel(index_cache.Postings(model[0]), tuple(model[1])) if model is not None else None)
 
     def correct(self, token: str) -> str:
         """The known word one typo away from an unknown token, else the token itself."""
@@ -321,10 +321,11 @@ def _build_parts(pairs: Sequence[tuple[Sequence[str], str]], linear: bool) -> di
     vectors = [_weigh(count, idf) for count in counts]
     vocabulary = frozenset(t for tokens, _ in pairs for t in tokens)
     model = train(vectors, labels, len(intents)) if linear else None
-    return {"idf": idf, "intents": intents, "centroids": _centroid_postings(vectors, labels, len(intents)),
+    return {"idf": idf, "intents": intents,
+            "centroids": index_cache.pack(_centroid_postings(vectors, labels, len(intents))),
             "examples": _example_postings(vectors), "example_intent": labels,
             "deletions": _deletion_index(vocabulary), "vocabulary": vocabulary,
-            "linear": (model.weights, list(model.bias)) if model is not None else None}
+            "linear": (index_cache.pack(model.weights), list(model.bias)) if model is not None else None}
 
 
 def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
