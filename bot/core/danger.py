@@ -197,6 +197,20 @@ class DangerDetector:
                 for _, entry in self._multi.get(first.name, ()):
                     self._first_multi.setdefault(entry[0], []).append((ident, entry))
         self._token_memo: dict[tuple[str, bool], tuple[int, ...]] = {}
+        # Elements by the words that take them (and their one-letter-short typos), and by class and voice: a new
+        # word is looked up, not tried against every element.
+        self._word_ids: dict[str, list[int]] = {}
+        self._dropped_ids: dict[str, list[int]] = {}
+        self._class_ids: dict[tuple[str, str], list[int]] = {}
+        for element, ident in self._first_ids.items():
+            if element.kind == "words":
+                exact, dropped = self._sets_of(element.words)
+                for word in exact:
+                    self._word_ids.setdefault(word, []).append(ident)
+                for short in dropped:
+                    self._dropped_ids.setdefault(short, []).append(ident)
+            else:
+                self._class_ids.setdefault((element.name, element.voice), []).append(ident)
         # SMS spellings without vowels ("pkl", "mjkn"): only of words the signals use, only when unambiguous.
         used_classes = {e.name for sig in signals.signals for p in sig.patterns for e in p if e.name}
         sms: dict[str, str | None] = {}
@@ -278,13 +292,16 @@ class DangerDetector:
         """A one-letter-short spelling of a signal word, for words that are not known words themselves."""
         return token not in self.normalizer.vocabulary and _dropped_letter(root, word)
 
-    def _word_ok(self, token: str, words: tuple[str, ...]) -> bool:
-        """The token is one of the words, by its stem, or one of them with a letter dropped (an unknown word)."""
+    def _sets_of(self, words: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
         sets = self._word_sets.get(words)
         if sets is None:
             sets = (frozenset(words), frozenset(d for w in words if len(w) >= 5 for d in _deletions(w)))
             self._word_sets[words] = sets
-        exact, dropped = sets
+        return sets
+
+    def _word_ok(self, token: str, words: tuple[str, ...]) -> bool:
+        """The token is one of the words, by its stem, or one of them with a letter dropped (an unknown word)."""
+        exact, dropped = self._sets_of(words)
         return (token in exact or _stem(token) in exact
                 or (token in dropped and token not in self.normalizer.vocabulary))
 
@@ -457,9 +474,13 @@ class DangerDetector:
         if known is None:
             if len(self._token_memo) > _MEMO_LIMIT:
                 self._token_memo.clear()
-            known = tuple(ident for element, ident in self._first_ids.items()
-                          if (self._word_ok(token, element.words) if element.kind == "words"
-                              else self._single_entry(element.name, element.voice, token, before_number) is not None))
+            found = {*self._word_ids.get(token, ()), *self._word_ids.get(_stem(token), ())}
+            if token not in self.normalizer.vocabulary:
+                found.update(self._dropped_ids.get(token, ()))
+            for (name, voice), idents in self._class_ids.items():
+                if self._single_entry(name, voice, token, before_number) is not None:
+                    found.update(idents)
+            known = tuple(sorted(found))
             self._token_memo[key] = known
         return known
 

@@ -234,14 +234,12 @@ class Matcher:
         for block in ("w", "c"):
             if not squares[block]:
                 continue
-            c_sum, l_sum = [0.0] * intents, [0.0] * intents
-            for token in tokens:
-                c_word, l_word = self._word_sums(token, block)
-                c_sum = [a + b for a, b in zip(c_sum, c_word, strict=True)]
-                l_sum = [a + b for a, b in zip(l_sum, l_word, strict=True)]
+            sums = [self._word_sums(token, block) for token in tokens]
             factor = scale[block]
-            centroid = [a + factor * b for a, b in zip(centroid, c_sum, strict=True)]
-            scores = [a + factor * b for a, b in zip(scores, l_sum, strict=True)]
+            by_intent = zip(*(c for c, _ in sums), strict=True)
+            centroid = [a + factor * sum(column) for a, column in zip(centroid, by_intent, strict=True)]
+            by_class = zip(*(c for _, c in sums), strict=True)
+            scores = [a + factor * sum(column) for a, column in zip(scores, by_class, strict=True)]
         # Word pairs, and the sublinear weight of words and n-grams the message repeats.
         weights = linear.weights if linear is not None else {}
         for feature, value in raw.items():
