@@ -255,13 +255,14 @@ class Matcher:
                 centroid[k] += factor * w
             for k, w in weights.get(feature, ()):
                 scores[k] += factor * w
-        nearest: dict[int, float] = {}
+        nearest: defaultdict[int, float] = defaultdict(float)
+        examples = self._examples
         for feature, value in raw.items():
-            if feature[0] == "c":
+            if feature[0] == "c" or feature not in examples:
                 continue
             weight = value * scale[feature[0]]
-            for i, w in self._examples.get(feature, ()):
-                nearest[i] = nearest.get(i, 0.0) + weight * w
+            for i, w in examples[feature]:
+                nearest[i] += weight * w
         best = [0.0] * intents
         for i, score in nearest.items():
             k = self._example_intent[i]
