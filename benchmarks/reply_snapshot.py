@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 
 from benchmarks.understanding import questions
 from bot.core.conversation import Engine
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +47,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--compare", type=Path)
     args = parser.parse_args()
-    engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
+    engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents", cache_dir=Settings.from_env(os.environ).cache_dir)
     now = snapshot(engine)
     args.out.write_text(json.dumps(now, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
     print(f"{len(now)} replies written")
