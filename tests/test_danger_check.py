@@ -89,7 +89,7 @@ class _Scored:
     def __init__(self, value: float) -> None:
         self.value = value
 
-    def score(self, text: str) -> float:
+    def score(self, text: str, tokens: object = None) -> float:
         return self.value
 
 

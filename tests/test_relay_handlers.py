@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -216,6 +216,15 @@ def test_a_whole_case_both_ways(bot: OfflineBot, store: StoreThread) -> None:
     assert report.volunteers[0].code == referral_code(VOLUNTEER, SECRET)
 
 
+async def until(condition: Callable[[], bool], seconds: float = 30.0) -> None:
+    """Wait for a condition of the emulated exchange; fail instead of hanging when it never comes."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail("the expected step of the exchange did not happen")
+        await asyncio.sleep(0.01)
+
+
 def test_a_reply_that_overtakes_the_link_of_its_message_still_reaches_the_person(
         bot: OfflineBot, monkeypatch: pytest.MonkeyPatch) -> None:
     # Different chats run concurrently: the volunteer's reply can arrive while the relayed message's link is not
@@ -234,14 +243,12 @@ def test_a_reply_that_overtakes_the_link_of_its_message_still_reaches_the_person
         start = len(bot.request.calls)
         relaying = asyncio.ensure_future(bot.app.process_update(
             Update.de_json(tp.message_update("agen minta uang lagi", USER), bot.app.bot)))
-        while not to(bot.request.calls[start:], GROUP):
-            await asyncio.sleep(0.01)
+        await until(lambda: bool(to(bot.request.calls[start:], GROUP)))
         (relayed,) = to(bot.request.calls[start:], GROUP)
         del bot.request.held["sendMessage"]
         replying = asyncio.ensure_future(bot.app.process_update(
             Update.de_json(in_group("Jangan bayar dulu.", relayed), bot.app.bot)))
-        while relayed.result["message_id"] not in looked:
-            await asyncio.sleep(0.01)
+        await until(lambda: relayed.result["message_id"] in looked)
         gate.set()
         await asyncio.wait_for(asyncio.gather(relaying, replying), 30)
 

@@ -14,13 +14,15 @@ from bot.core.normalize import Normalizer
 # Chosen by cross-validation over intents/ and on the dev and dev2 splits (python -m benchmarks.tune_danger), never
 # on test. A rule hit stands unless the model is nearly sure the message is harmless (with 1,600 danger and
 # look-alike examples the veto removed most rule false alarms on dev2 at no recall cost there; it cost recall when
-# the model had 900); without a rule the model must be sure.
+# the model had 900); without a rule the model must be sure: at 0.6 it caught all of dev2 but raised dev's false
+# alarms from 1.8 % to 3.6 % and alarmed on "agen minta uang lagi" (0.66), a complaint, not a danger.
 RULE_FLOOR = 0.1
-MODEL_ALONE = 0.6
+MODEL_ALONE = 0.7
 # Where the rules read danger words and set them aside (a negation, a hypothetical), only a model this sure
 # overrules them: "ga dikasih makan" is a negation that is itself the harm. On cross-validation over intents/ it
-# caught 14 of 18 such danger messages and none of 190 harmless ones.
-OVERRULE_DISMISSAL = 0.9
+# caught 12 of 18 such danger messages and none of 190 harmless ones (at 0.9: 14 of 18, but "saya tidak ingin bunuh
+# diri" scored 0.91).
+OVERRULE_DISMISSAL = 0.95
 MODEL_SIGNAL = "model"  # what statistics count when only the model fired
 EMERGENCY_INTENT = "darurat"
 # Questions in these files are ordinary (procedure, greetings, contacts, off-topic): harmless for the model,
