@@ -1,11 +1,14 @@
 """Rasa's DIET as a benchmark peer: export the project, train it with real Rasa, score it on the held-out set.
 
 Usage (after pip install -e ".[rasa]"):
-    KAWAN_RASA_PYTHON=/path/to/py310/bin/python python benchmarks/rasa_diet.py          # -> results/rasa_diet.json
-    KAWAN_RASA_PYTHON=... python benchmarks/rasa_diet.py --tune    # FallbackClassifier threshold, CV on intents/
+    KAWAN_RASA_PYTHON=/path/to/py310/bin/python python -m benchmarks.rasa_diet     # -> results/rasa_diet.json
+    KAWAN_RASA_PYTHON=... python -m benchmarks.rasa_diet --tune    # FallbackClassifier threshold, CV on intents/
+    KAWAN_RASA_PYTHON=... python -m benchmarks.rasa_diet --sets    # understanding set dev+test -> rasa_diet_sets.json
+    KAWAN_RASA_PYTHON=... python -m benchmarks.rasa_diet --tune --sets   # both: the sets scored at the fresh threshold
 
-The held-out set is only evaluated, never trained or tuned on. Rasa runs in its own Python (it needs <= 3.10),
-so training is `rasa train nlu` and parsing is benchmarks/rasa_parse.py, both as subprocesses.
+The held-out and frozen sets are only evaluated, never trained or tuned on; only aggregate numbers are printed or
+stored. Rasa runs in its own Python (it needs <= 3.10), so training is `rasa train nlu` and parsing is
+benchmarks/rasa_parse.py, both as subprocesses.
 """
 
 from __future__ import annotations
@@ -18,18 +21,30 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
+from datetime import date
 from pathlib import Path
 
-import yaml
-
-from bot.content.knowledge import EMERGENCY_TOPIC
-from bot.content.training import OUT_OF_SCOPE
-from bot.content.validate import Bundle, load_bundle
-from bot.core.evaluation import folds, score
-from bot.rasa.export import AMBIGUITY_THRESHOLD, FALLBACK_THRESHOLD, NLU_FALLBACK, project_files, write_project
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # also runs as `python benchmarks/rasa_diet.py`
+
+import yaml  # noqa: E402
+
+from benchmarks import understanding  # noqa: E402
+from benchmarks.intents_digest import intents_digest  # noqa: E402
+from bot.content.knowledge import EMERGENCY_TOPIC  # noqa: E402
+from bot.content.training import OUT_OF_SCOPE  # noqa: E402
+from bot.content.validate import Bundle, load_bundle  # noqa: E402
+from bot.core.evaluation import folds, score  # noqa: E402
+from bot.rasa.export import (  # noqa: E402
+    AMBIGUITY_THRESHOLD,
+    DIET_EPOCHS,
+    FALLBACK_THRESHOLD,
+    NLU_FALLBACK,
+    project_files,
+    write_project,
+)
 
 RESULTS = ROOT / "benchmarks" / "results"
 HELDOUT = ROOT / "benchmarks" / "heldout.yml"
@@ -38,6 +53,8 @@ PARSER = ROOT / "benchmarks" / "rasa_parse.py"
 WORKDIR = Path(tempfile.gettempdir()) / "kawan-rasa-diet"
 TUNE_FOLDS = 3  # each fold is a full 100-epoch DIET training (minutes on 2 cores)
 REJECTED = (None, NLU_FALLBACK, OUT_OF_SCOPE)
+SETS_RESULT = RESULTS / "rasa_diet_sets.json"
+TUNED = RESULTS / "rasa_threshold.json"
 
 
 def rasa_env() -> dict[str, str]:
@@ -175,12 +192,70 @@ def tune(python: str, bundle: Bundle) -> dict:
         if mean > best_mean + 1e-9:
             best, best_mean = threshold, mean
     print(f"ambang terbaik: {best:.2f} (rata-rata {best_mean:.3f})")
-    return {"folds": TUNE_FOLDS, "ambiguity_threshold": AMBIGUITY_THRESHOLD, "best": best, "table": table}
+    return {"folds": TUNE_FOLDS, "ambiguity_threshold": AMBIGUITY_THRESHOLD, "best": best,
+            "intents_sha": intents_digest(ROOT / "intents"), "tuned_on": date.today().isoformat(), "table": table}
+
+
+def rasa_version(python: str) -> str:
+    done = subprocess.run([python, "-c", "import rasa; print(rasa.__version__)"], env=rasa_env(),
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "?"
+
+
+def stored_threshold() -> tuple[float, str]:
+    """The tuned threshold for today's intents/ if --tune ran on them, else the one bot/rasa/export.py ships."""
+    if TUNED.is_file():
+        tuned = json.loads(TUNED.read_text(encoding="utf-8"))
+        if tuned.get("intents_sha") == intents_digest(ROOT / "intents"):
+            return float(tuned["best"]), (f"validasi silang {tuned['folds']} lipatan atas intents/ ini "
+                                          f"({TUNED.relative_to(ROOT)}, {tuned['tuned_on']})")
+    return FALLBACK_THRESHOLD, ("ambang tersimpan di bot/rasa/export.py (validasi silang atas intents/ yang lebih "
+                                "lama; jalankan --tune --sets untuk menyetel ulang)")
+
+
+def sets(python: str, bundle: Bundle, threshold: float, source: str) -> dict:
+    """Train (or restore) DIET on intents/ and score it on the understanding set's dev and test splits.
+
+    Scored with benchmarks/understanding.py's own evaluate(), so the rule is the same as for our engine and the
+    baselines. Only aggregates leave this function: no item text or prediction is printed or stored.
+    """
+    digest = intents_digest(ROOT / "intents")
+    project = export(bundle, WORKDIR / "project", threshold)
+    started = time.perf_counter()
+    model, cached = train_nlu(python, project, "diet")
+    train_s = time.perf_counter() - started
+    splits = {split: understanding.questions(split) for split in ("dev", "test")}
+    texts = sorted({q["text"] for items in splits.values() for q in items})
+    parsed = parse(python, model, texts, WORKDIR)
+    topic_of = {text: as_topic(p["intent"]) for text, p in zip(texts, parsed["predictions"], strict=True)}
+    (WORKDIR / "questions.json").unlink(missing_ok=True)  # parse()'s scratch files held set items
+    (WORKDIR / "parsed.json").unlink(missing_ok=True)
+    known = frozenset(bundle.kb.topics)
+    scored = {}
+    for split, items in splits.items():
+        result, _ = understanding.evaluate("Rasa DIET", split, items, topic_of.__getitem__, known)
+        scored[split] = {k: v for k, v in asdict(result).items() if k not in ("name", "split")}
+    return {
+        "engine": "Rasa DIET",
+        "rasa_version": rasa_version(python),
+        "trained_on": date.today().isoformat(),
+        "intents_sha": digest,
+        "epochs": DIET_EPOCHS,
+        "fallback_threshold": threshold,
+        "ambiguity_threshold": AMBIGUITY_THRESHOLD,
+        "threshold_source": source,
+        "train_s": None if cached else round(train_s),
+        "splits": scored,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="pilih ambang FallbackClassifier dengan validasi silang")
+    parser.add_argument("--sets", action="store_true",
+                        help=f"ukur pada set pemahaman (dev dan test) -> {SETS_RESULT.relative_to(ROOT)}")
+    parser.add_argument("--threshold", type=float, help="ambang FallbackClassifier untuk --sets (bawaan: hasil --tune "
+                        "untuk intents/ ini, bila ada, atau ambang di bot/rasa/export.py)")
     args = parser.parse_args(argv)
     python = os.environ.get("KAWAN_RASA_PYTHON", "")
     if not python:
@@ -191,7 +266,18 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.tune:
         result = tune(python, bundle)
-        (RESULTS / "rasa_threshold.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        TUNED.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        if not args.sets:
+            return 0
+    if args.sets:
+        threshold, source = ((args.threshold, "diberikan dengan --threshold") if args.threshold is not None
+                             else stored_threshold())
+        result = sets(python, bundle, threshold, source)
+        SETS_RESULT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(json.dumps({k: v for k, v in result.items() if k != "splits"}, indent=2, ensure_ascii=False))
+        rows = [understanding.Result(name="Rasa DIET", split=split, **values)
+                for split, values in result["splits"].items()]
+        print(understanding.table(rows))
         return 0
     result = benchmark(python, bundle)
     (RESULTS / "rasa_diet.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

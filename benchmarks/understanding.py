@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.intents_digest import intents_digest
 from bot.content.training import OUT_OF_SCOPE
 from bot.content.validate import load_bundle
 from bot.core.conversation import Engine
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "benchmarks" / "sets" / "understanding.yml"
 RESULTS = ROOT / "benchmarks" / "results"
 STRICT = "Kawan Migran, ketat (kartu darurat dihitung `darurat` saja)"
+DIET_SETS = RESULTS / "rasa_diet_sets.json"
+RERUN_DIET = "benchmarks/refresh_diet.sh"
 STYLES = ("formal", "sehari", "sms", "kupang", "campur", "english", "voice", "cerita")
 Predict = Callable[[str], Prediction]
 
@@ -121,13 +124,34 @@ def topic_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def rasa_row() -> str:
-    diet = RESULTS / "rasa_diet.json"
-    if not diet.is_file():
-        return ""
-    d = json.loads(diet.read_text(encoding="utf-8"))
-    return (f"Rasa DIET (dari `{diet.relative_to(ROOT)}`, set lama `benchmarks/heldout.yml`, belum diukur pada set ini): "
-            f"dalam cakupan {d['in_scope_accuracy']:.3f}, luar cakupan ditolak {d['oos_rejection']:.3f}.")
+def diet_results(splits: tuple[str, ...], path: Path | None = None) -> tuple[list[Result], str]:
+    """Rasa DIET's rows from benchmarks/rasa_diet.py --sets, and a note saying what they were trained on.
+
+    DIET is trained in a separate Python 3.10, so its scores are read, not computed here. When intents/ changed
+    after that training the rows are marked stale instead of passing for a comparison on today's data.
+    """
+    path = path or DIET_SETS
+    if not path.is_file():
+        return [], (f"Rasa DIET: belum diukur pada set ini (`{RERUN_DIET}` menulis `{display(path)}`).")
+    d = json.loads(path.read_text(encoding="utf-8"))
+    current = intents_digest(ROOT / "intents")
+    stale = d["intents_sha"] != current
+    # "USANG" before the bracket, so the per-topic table's short column name says it too.
+    label = (f"Rasa DIET {d['rasa_version']}{' USANG' if stale else ''} (ambang {d['fallback_threshold']:.2f}; "
+             f"dilatih {d['trained_on']}, intents/ {d['intents_sha']})")
+    rows = [Result(name=label, split=split, **d["splits"][split]) for split in splits if split in d["splits"]]
+    trained = f"latihan {d['train_s']} s" if d.get("train_s") else "DIET dari cache latihan Rasa"
+    note = (f"Rasa DIET dari `{display(path)}`: dilatih {d['trained_on']} pada intents/ {d['intents_sha']}, "
+            f"{d['epochs']} epoch, FallbackClassifier {d['fallback_threshold']:.2f} ({d['threshold_source']}); "
+            f"{trained}.")
+    if stale:
+        note += (f" **USANG**: intents/ sekarang {current}, berbeda dari yang dipakai melatih DIET; angka DIET di atas "
+                 f"bukan perbandingan dengan data hari ini. Latih ulang: `{RERUN_DIET}`.")
+    return rows, note
+
+
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -158,11 +182,15 @@ def main(argv: list[str] | None = None) -> None:
                         misses[(q["topic"], p)] += 1
                         print(f"[{q['style']}] {q['topic']} -> {p}: {q['text']}")
                 print(misses.most_common(25))
+    diet_note = ""
+    if args.only == "all":
+        diet, diet_note = diet_results(splits)
+        results = sorted(results + diet, key=lambda r: splits.index(r.split))  # stable: DIET last in its split
     missing = sorted({q["topic"] for s in splits for q in questions(s) if q["topic"] and q["topic"] not in engine.kb.topics})
     out = [f"Set pemahaman: {', '.join(f'{s} {len(questions(s))}' for s in splits)} pertanyaan. "
            f"Topik set yang belum ada di knowledge/: {', '.join(missing) or '-'}. "
            "* = per gaya, pertanyaan dalam cakupan dengan topik yang ada.", "", table(results),
-           "", rasa_row(), "", topic_table(results)]
+           "", diet_note, "", topic_table(results)]
     text = "\n".join(out)
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
