@@ -14,6 +14,7 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -47,7 +48,8 @@ def heldout() -> list[dict]:
 
 def tune_threshold(examples: list[tuple[str, str]], train_scored: Callable) -> float:
     """CV-tuned threshold (mean of in-scope accuracy and out-of-scope rejection) for a scored model."""
-    expected, ranked = cross_validate(examples, train_scored)  # predictions are (label, score) pairs here
+    expected, predictions = cross_validate(examples, train_scored)
+    ranked = cast("list[tuple[str, float] | None]", predictions)  # (label, score) pairs from a scored model
     means = []
     for step in range(0, 100):
         threshold = step / 100
@@ -102,7 +104,8 @@ def measure(name: str, build: Callable[[], Predict], questions: list[dict], note
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del traced
-    predicted, latencies = [], []
+    predicted: list[str | None] = []
+    latencies: list[float] = []
     for _ in range(2):  # second pass is timed; the first warms caches
         predicted, latencies = [], []
         for q in questions:

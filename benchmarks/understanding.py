@@ -91,7 +91,7 @@ def baselines(examples: list[tuple[str, str]]) -> list[tuple[str, Predict]]:
     """TF-IDF + logistic regression and fuzzy nearest example, thresholds tuned by CV on intents/."""
     from benchmarks.run import fuzzy_scored, lr_scored, tune_threshold
 
-    out = []
+    out: list[tuple[str, Predict]] = []
     for name, factory in (("TF-IDF char 2-5 + regresi logistik", lr_scored), ("Contoh terdekat, fuzzy ratio",
                                                                              fuzzy_scored)):
         threshold = tune_threshold(examples, factory)
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
             result, predicted = evaluate(name, split, items, predict, frozenset(engine.kb.topics))
             results.append(result)
             if args.errors and name == "Kawan Migran":
-                misses = Counter()
+                misses: Counter[tuple[str | None, str | None]] = Counter()
                 for q, p in zip(items, predicted, strict=True):
                     if q["topic"] not in labels(p) if q["topic"] else labels(p):
                         misses[(q["topic"], p)] += 1
