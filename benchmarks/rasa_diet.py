@@ -230,7 +230,7 @@ def sets(python: str, bundle: Bundle, threshold: float, source: str) -> dict:
     topic_of = {text: as_topic(p["intent"]) for text, p in zip(texts, parsed["predictions"], strict=True)}
     (WORKDIR / "questions.json").unlink(missing_ok=True)  # parse()'s scratch files held set items
     (WORKDIR / "parsed.json").unlink(missing_ok=True)
-    known = frozenset(bundle.kb.topics)
+    known = frozenset(bundle.knowledge.topics)
     scored = {}
     for split, items in splits.items():
         result, _ = understanding.evaluate("Rasa DIET", split, items, topic_of.__getitem__, known)

@@ -54,3 +54,23 @@ def test_digest_follows_content_not_copies(tmp_path: Path) -> None:
     example = sorted(copy.glob("*.yml"))[0]
     example.write_text(example.read_text(encoding="utf-8") + "\n# diubah\n", encoding="utf-8")
     assert intents_digest(copy) != intents_digest(ROOT / "intents")
+
+
+@pytest.mark.slow
+def test_sets_scores_both_splits_with_the_understanding_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks.rasa_diet.sets without Rasa: a model that always falls back rejects every OOS item, answers none."""
+    from benchmarks import rasa_diet
+    from bot.content.validate import load_bundle
+
+    monkeypatch.setattr(rasa_diet, "WORKDIR", tmp_path)
+    monkeypatch.setattr(rasa_diet, "train_nlu", lambda python, project, name: (tmp_path / "m.tar.gz", False))
+    monkeypatch.setattr(rasa_diet, "rasa_version", lambda python: "0.0")
+    monkeypatch.setattr(rasa_diet, "parse", lambda python, model, texts, workdir: {
+        "predictions": [{"intent": "nlu_fallback", "confidence": 0.65, "ranking": [], "ms": 1.0} for _ in texts]})
+    bundle = load_bundle(ROOT / "knowledge", ROOT / "intents")
+    result = rasa_diet.sets("python", bundle, 0.7, "uji")
+    assert result["intents_sha"] == intents_digest(ROOT / "intents") and result["fallback_threshold"] == 0.7
+    for split in ("dev", "test"):
+        scores = result["splits"][split]
+        assert (scores["in_scope"], scores["oos"]) == (0.0, 1.0)
+        assert scores["count"] > 100 and set(scores["per_style"]) <= set(rasa_diet.understanding.STYLES)
