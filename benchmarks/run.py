@@ -26,7 +26,7 @@ from bot.core.evaluation import Prediction, cross_validate, engine_prediction, l
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-Predict = Callable[[str], str | None]
+Predict = Callable[[str], Prediction]
 
 
 @dataclass
@@ -104,7 +104,7 @@ def measure(name: str, build: Callable[[], Predict], questions: list[dict], note
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del traced
-    predicted: list[str | None] = []
+    predicted: list[Prediction] = []
     latencies: list[float] = []
     for _ in range(2):  # second pass is timed; the first warms caches
         predicted, latencies = [], []

@@ -53,7 +53,7 @@ def questions(split: str) -> list[dict]:
 
 
 def evaluate(name: str, split: str, items: list[dict], predict: Predict,
-             known_topics: frozenset[str] = frozenset()) -> tuple[Result, list[str | None]]:
+             known_topics: frozenset[str] = frozenset()) -> tuple[Result, list[Prediction]]:
     predicted = [predict(q["text"]) for q in items]
     hits: dict[str, list[bool]] = defaultdict(list)
     topics: dict[str, list[bool]] = defaultdict(list)
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
             result, predicted = evaluate(name, split, items, predict, frozenset(engine.kb.topics))
             results.append(result)
             if args.errors and name == "Kawan Migran":
-                misses: Counter[tuple[str | None, str | None]] = Counter()
+                misses: Counter[tuple[str | None, Prediction]] = Counter()
                 for q, p in zip(items, predicted, strict=True):
                     if q["topic"] not in labels(p) if q["topic"] else labels(p):
                         misses[(q["topic"], p)] += 1
