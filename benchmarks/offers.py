@@ -1,8 +1,14 @@
-"""Cek tawaran benchmark: per-sign precision and recall of knowledge/cek/tanda_tawaran.yaml on the frozen offers set.
+"""Cek tawaran benchmark: per-sign precision and recall of the rules (knowledge/cek/tanda_tawaran.yaml) together
+with the learned model (bot/core/offer_model.py) on the frozen offers set.
 
-python -m benchmarks.offers          # dev and test (test numbers are aggregate only; never read test items)
-python -m benchmarks.offers --errors # the dev items a rule gets wrong, to tune on dev only
-python -m benchmarks.offers --errors --train # the same for the tuning set benchmarks/tuning/offers_train.yml
+python -m benchmarks.offers          # labelled offers, dev and test (test numbers are aggregate only; never read test items)
+python -m benchmarks.offers --dev    # labelled offers and dev only
+python -m benchmarks.offers --rules-only  # the rules without the model (add --dev to leave test out)
+python -m benchmarks.offers --errors # the dev items the detector gets wrong, to tune on dev only
+python -m benchmarks.offers --errors --train # the same for the labelled offers of knowledge/cek/contoh_tawaran/
+
+"train" is the labelled offers the model is trained on, so its numbers there flatter the model; its honest
+numbers are the cross-validated ones of `python -m benchmarks.tune_offers`.
 """
 
 from __future__ import annotations
@@ -15,26 +21,28 @@ from pathlib import Path
 import yaml
 
 from bot.content.offer_rules import GOOD_IDS, WARNING_IDS, read_offer_rules
-from bot.core.offer_check import find_signs
+from bot.core.offer_check import RULES_ONLY, find_signs
+from bot.core.offer_model import OfferModel
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = Path(__file__).resolve().parent / "sets" / "offers.yml"
-# Tuning data from a third writer who never saw the frozen set: no split, all of it may be read and tuned on.
-TRAIN = Path(__file__).resolve().parent / "tuning" / "offers_train.yml"
+# Labelled offers from writers who never saw the frozen set: no split, all of it may be read and tuned on.
+TRAIN = ROOT / "knowledge" / "cek" / "contoh_tawaran"
 TARGET = 0.90
 
 
 def load(split: str) -> list[dict]:
     if split == "train":
-        return yaml.safe_load(TRAIN.read_text(encoding="utf-8"))["offers"]
+        return [item for path in sorted(TRAIN.glob("*.yml"))
+                for item in yaml.safe_load(path.read_text(encoding="utf-8"))["offers"]]
     items = yaml.safe_load(SET.read_text(encoding="utf-8"))["offers"]
     return [item for item in items if item["split"] == split]
 
 
-def counts(rules, items: list[dict]) -> tuple[Counter, Counter, Counter]:
+def counts(rules, items: list[dict], model: OfferModel | None = None) -> tuple[Counter, Counter, Counter]:
     tp, fp, fn = Counter(), Counter(), Counter()
     for item in items:
-        got = set(find_signs(rules, item["text"]))
+        got = set(find_signs(rules, item["text"], model))
         want = set(item["warnings"]) | set(item["good"])
         for sign in got & want:
             tp[sign] += 1
@@ -52,21 +60,25 @@ def ratio(a: int, b: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true", help="show dev mistakes (dev only)")
-    parser.add_argument("--train", action="store_true", help="with --errors: mistakes on the tuning set")
+    parser.add_argument("--train", action="store_true", help="with --errors: mistakes on the labelled offers")
+    parser.add_argument("--dev", action="store_true", help="labelled offers and dev only, no test numbers")
+    parser.add_argument("--rules-only", action="store_true", help="the rules without the learned model")
     args = parser.parse_args()
     rules, problems = read_offer_rules(ROOT / "knowledge", date.today())
     assert rules is not None, problems
+    model = RULES_ONLY if args.rules_only else None
     if args.errors:
         for n, item in enumerate(load("train" if args.train else "dev")):
-            got = set(find_signs(rules, item["text"]))
+            got = set(find_signs(rules, item["text"], model))
             want = set(item["warnings"]) | set(item["good"])
             if got != want:
                 print(f"[{n}] lebih: {sorted(got - want)} kurang: {sorted(want - got)}\n{item['text']}\n")
         return
-    table = {split: counts(rules, load(split)) for split in ("train", "dev", "test")}
-    print("| tanda | jenis | train presisi | train recall | dev presisi | dev recall | test presisi | test recall"
-          " | test n |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    splits = ("train", "dev") if args.dev else ("train", "dev", "test")
+    last = splits[-1]
+    table = {split: counts(rules, load(split), model) for split in splits}
+    print("| tanda | jenis | " + " | ".join(f"{s} presisi | {s} recall" for s in splits) + f" | {last} n |")
+    print("|---|---|" + "---:|---:|" * len(splits) + "---:|")
     totals = {split: [0, 0, 0] for split in table}
     for sign in WARNING_IDS + GOOD_IDS:
         row = [sign, "bahaya" if sign in WARNING_IDS else "baik"]
@@ -75,7 +87,7 @@ def main() -> None:
             totals[split][0] += tp[sign]
             totals[split][1] += fp[sign]
             totals[split][2] += fn[sign]
-        tp, _, fn = table["test"]
+        tp, _, fn = table[last]
         row.append(str(tp[sign] + fn[sign]))
         print("| " + " | ".join(row) + " |")
     row = ["semua (mikro)", ""]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +13,9 @@ from bot.content.yaml_source import LineDict, LineList, load_yaml_file
 from bot.problems import Problem
 
 RULES_FILE = "tanda_tawaran.yaml"
+# Labelled offers the learned part of Cek tawaran is trained from (written by writers who never saw the rules
+# nor the frozen benchmark set); every *.yml file in this folder under knowledge/cek/.
+EXAMPLES_FOLDER = "contoh_tawaran"
 # Public ids: `kawan cek-tawaran --json`, the labelled benchmark set and statistics rely on these names.
 WARNING_IDS = (
     "bayar_sebelum_berangkat", "visa_bukan_kerja", "negara_bukan_penempatan", "proses_kilat", "tanpa_kontrak",
@@ -73,9 +76,18 @@ class Question:
 
 
 @dataclass(frozen=True)
+class OfferExample:
+    """One labelled offer: its text and every sign (warning or good) a writer found in it."""
+
+    text: str
+    signs: frozenset[str]
+
+
+@dataclass(frozen=True)
 class OfferRules:
     signs: tuple[Sign, ...]
     questions: tuple[Question, ...]
+    examples: tuple[OfferExample, ...] = field(default=(), repr=False)
 
     def sign(self, sign_id: str) -> Sign:
         return next(s for s in self.signs if s.id == sign_id)
@@ -201,6 +213,41 @@ def _read_question(where: Where, item: LineDict, sign_ids: set[str]) -> tuple[Qu
     return Question(item["id"], item["text"].strip(), tuple(item["unless"]), item["yes"], item["no"]), []
 
 
+def read_offer_examples(knowledge_dir: Path) -> tuple[tuple[OfferExample, ...], list[Problem]]:
+    """The labelled offers under knowledge/cek/contoh_tawaran/ (none when the folder does not exist)."""
+    folder = knowledge_dir / "cek" / EXAMPLES_FOLDER
+    examples: list[OfferExample] = []
+    problems: list[Problem] = []
+    known = set(WARNING_IDS + GOOD_IDS)
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        shown = f"{knowledge_dir.name}/cek/{EXAMPLES_FOLDER}/{path.name}"
+        data, issues = load_yaml_file(path)
+        problems += yaml_problems(shown, issues)
+        if not isinstance(data, LineDict) or not isinstance(data.get("offers"), LineList):
+            if data is not None or not issues:
+                problems.append(_problem(shown, 1, "", "offers", "berkas harus berisi daftar 'offers:'.",
+                                         "tulis '- text: |' lalu 'warnings: [...]' dan 'good: [...]'."))
+            continue
+        for item, line in zip(data["offers"], data["offers"].item_lines, strict=False):
+            text = item.get("text") if isinstance(item, LineDict) else None
+            if not isinstance(text, str) or not text.strip():
+                problems.append(_problem(shown, line, "", "text", "contoh tawaran tanpa teks.",
+                                         "tulis '- text: |' lalu teks tawaran di baris berikutnya."))
+                continue
+            signs: set[str] = set()
+            for key in ("warnings", "good"):
+                values = item.get(key) or []
+                unknown = [v for v in values if v not in known] if isinstance(values, list) else [values]
+                if unknown:
+                    problems.append(_problem(shown, item.key_lines.get(key, line), "", key,
+                                             f"tanda {unknown!r} tidak dikenal.",
+                                             "pakai id tanda dari tanda_tawaran.yaml."))
+                    continue
+                signs.update(values)
+            examples.append(OfferExample(text, frozenset(signs)))
+    return tuple(examples), problems
+
+
 def read_offer_rules(knowledge_dir: Path, today: date) -> tuple[OfferRules | None, list[Problem]]:
     """The rules file under knowledge/cek/; None with the problems when it cannot be used."""
     path = knowledge_dir / "cek" / RULES_FILE
@@ -250,7 +297,10 @@ def read_offer_rules(knowledge_dir: Path, today: date) -> tuple[OfferRules | Non
         problems += found
         if question is not None:
             questions.append(question)
+    examples, found = read_offer_examples(knowledge_dir)
+    problems += found
     if any(p.is_error for p in problems):
         return None, problems
     order = {sign_id: n for n, sign_id in enumerate(WARNING_IDS + GOOD_IDS)}
-    return OfferRules(tuple(sorted(signs.values(), key=lambda s: order[s.id])), tuple(questions)), problems
+    return OfferRules(tuple(sorted(signs.values(), key=lambda s: order[s.id])), tuple(questions),
+                      examples), problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,8 @@ from typing import Literal
 
 from bot.content.offer_rules import GOOD_IDS, WARNING_IDS, OfferRules, Pattern, Question, Sign
 from bot.core.company_check import CompanyCheck, CompanyIndex, company_names
+from bot.core.offer_model import OfferModel, model_for
+from bot.settings import default_cache_dir
 
 Verdict = Literal["bahaya", "kurang_info", "tidak_terlihat"]
 
@@ -214,8 +217,26 @@ def _check(sign: Sign, text: str, found: set[str]) -> bool:
     return False
 
 
-def find_signs(rules: OfferRules, text: str) -> list[str]:
-    """Ids of the signs in the text, in the rules' order."""
+RULES_ONLY = OfferModel({}, {})
+
+
+def learned_model(rules: OfferRules) -> OfferModel:
+    """The model trained from the rules' labelled offers (cached in memory and in the user's cache folder)."""
+    if not rules.examples:
+        return RULES_ONLY
+    return model_for(rules.examples, default_cache_dir(os.environ))
+
+
+def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) -> list[str]:
+    """Ids of the signs in the text, in the rules' order: a rule hit, or the learned model sure on its own
+    (`model` defaults to the one trained from the rules' examples; RULES_ONLY for the rules alone)."""
+    found = rule_signs(rules, text)
+    found |= (learned_model(rules) if model is None else model).found(text)
+    return [s.id for s in rules.signs if s.id in found]
+
+
+def rule_signs(rules: OfferRules, text: str) -> set[str]:
+    """Ids of the signs the admin-edited rules find in the text."""
     prepared = prepare(text)
     scopes = {"kalimat": clauses(prepared), "teks": [prepared]}
     found: set[str] = set()
@@ -224,7 +245,7 @@ def find_signs(rules: OfferRules, text: str) -> list[str]:
                   for part in scopes[sign.scope] for p in sign.patterns)
         if hit or (sign.check and _check(sign, prepared, found)):
             found.add(sign.id)
-    return [s.id for s in rules.signs if s.id in found]
+    return found
 
 
 def verdict_of(signs: Iterable[str]) -> Verdict:
@@ -273,5 +294,6 @@ def looks_like_offer(text: str) -> bool:
     return len(set(_ADVERT_WORDS.findall(prepared))) >= 3
 
 
-__all__ = ["GOOD_IDS", "WARNING_IDS", "Found", "OfferCheck", "Verdict", "build", "check_offer", "find_signs",
-           "looks_like_offer", "monthly_pay_millions", "negated", "prepare", "verdict_of", "youngest_age"]
+__all__ = ["GOOD_IDS", "RULES_ONLY", "WARNING_IDS", "Found", "OfferCheck", "Verdict", "build", "check_offer",
+           "find_signs", "learned_model", "looks_like_offer", "monthly_pay_millions", "negated", "prepare",
+           "rule_signs", "verdict_of", "youngest_age"]
