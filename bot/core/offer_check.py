@@ -231,7 +231,7 @@ def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) ->
     """Ids of the signs in the text, in the rules' order: a rule hit, or the learned model sure on its own
     (`model` defaults to the one trained from the rules' examples; RULES_ONLY for the rules alone)."""
     found = rule_signs(rules, text)
-    found |= (learned_model(rules) if model is None else model).found(text)
+    found |= (learned_model(rules) if model is None else model).found(text, found)
     return [s.id for s in rules.signs if s.id in found]
 
 

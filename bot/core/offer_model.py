@@ -18,7 +18,9 @@ from bot.core import index_cache
 # Chosen by cross-validation over the labelled offers (python -m benchmarks.tune_offers), never on test.
 LEARNED_SIGNS = ("perekrut_perorangan", "tanpa_kontrak")
 # Without a rule hit, the model alone adds a sign only at this probability (cross-validated per sign).
-THRESHOLDS: Mapping[str, float] = {"perekrut_perorangan": 0.5, "tanpa_kontrak": 0.5}
+THRESHOLDS: Mapping[str, float] = {"perekrut_perorangan": 0.7, "tanpa_kontrak": 0.5}
+# ... and never against what the rules read: a contract signed before departure is not "no contract".
+UNLESS: Mapping[str, tuple[str, ...]] = {"tanpa_kontrak": ("kontrak_tertulis",)}
 # Letter n-grams inside words catch spellings and affixes ("kontraknya", "ditawarin", "omnya").
 CHAR_SIZES = (3, 4, 5)
 # A negation colours the next few words ("tidak ada kontrak", "son pake PT").
@@ -82,9 +84,11 @@ class OfferModel:
         vector = features(text)
         return {sign: model.probability(vector) for sign, model in self.signs.items()}
 
-    def found(self, text: str) -> set[str]:
-        """Signs the model is sure of on its own."""
-        return {sign for sign, p in self.scores(text).items() if p >= self.thresholds.get(sign, 1.0)}
+    def found(self, text: str, ruled: Iterable[str] = ()) -> set[str]:
+        """Signs the model is sure of on its own, given the signs the rules found (`ruled`)."""
+        ruled = set(ruled)
+        return {sign for sign, p in self.scores(text).items()
+                if p >= self.thresholds.get(sign, 1.0) and not ruled & set(UNLESS.get(sign, ()))}
 
 
 def fit_sign(vectors: Sequence[Vector], labels: Sequence[bool], c: float = C) -> SignModel:
@@ -110,7 +114,7 @@ def fit(examples: Sequence[OfferExample], signs: Iterable[str] = LEARNED_SIGNS, 
 
 def fingerprint(examples: Sequence[OfferExample]) -> str:
     """Same examples, same settings, same code: same model."""
-    digest = hashlib.sha256(f"{FORMAT}|{C}|{LEARNED_SIGNS}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{C}|{LEARNED_SIGNS}".encode())  # thresholds apply after the cache
     digest.update(Path(__file__).read_bytes())
     for example in examples:
         digest.update(repr((example.text, sorted(example.signs))).encode())
