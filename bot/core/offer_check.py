@@ -232,6 +232,8 @@ def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) ->
     (`model` defaults to the one trained from the rules' examples; RULES_ONLY for the rules alone)."""
     found = rule_signs(rules, text)
     found |= (learned_model(rules) if model is None else model).found(text, found)
+    if "tanpa_kontrak" in found:
+        found.discard("kontrak_tertulis")  # "signed, but abroad / not read / kept by the office": no contract yet
     return [s.id for s in rules.signs if s.id in found]
 
 
