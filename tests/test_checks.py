@@ -88,6 +88,9 @@ def test_found_and_not_found_wording(checker: Checker) -> None:
     ("Gaji dua puluh lima juta sebulan jaga toko", "gaji_tidak_wajar", True),
     ("Gaji 22 juta jaga toko di Malaysia", "gaji_tidak_wajar", True),
     ("Gaji 22 juta pabrik di Korea", "gaji_tidak_wajar", False),
+    ("Kebun sawit Sabah, gaji RM 3.500 sebulan", "gaji_tidak_wajar", True),
+    ("Kilang di Johor, gaji RM 1.800 + OT", "gaji_tidak_wajar", False),
+    ("Gaji 14 juta jaga toko di Surabaya", "gaji_tidak_wajar", False),
     ("Kontrak baru ditandatangani setelah tiba", "tanpa_kontrak", True),
     ("Kontrak baru ditandatangani setelah tiba", "kontrak_tertulis", False),
     ("Paspor tetap dipegang pekerja", "dokumen_ditahan", False),
@@ -101,7 +104,9 @@ def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None
 @pytest.mark.parametrize(("text", "millions"), [
     ("Gaji 15-25 JUTA/bulan", 25.0), ("Gaji 7,5jt", 7.5), ("Gaji SGD 3.500", 42.0), ("Biaya 35jt", 0.0),
     ("Gaji Rp 30.000.000", 30.0), ("Gaji dua puluh lima juta", 25.0), ("Gaji satu juta lima ratus", 1.5),
-], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay", "rupiah", "words", "words-short-tail"])
+    ("Gaji 3jt/minggu", 12.0), ("Gaji 6 juta, libur sekali seminggu", 6.0),
+], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay", "rupiah", "words", "words-short-tail",
+        "per-week", "week-not-pay"])
 def test_pay_parsing(text: str, millions: float) -> None:
     assert monthly_pay_millions(prepare(text)) == pytest.approx(millions)
 

@@ -28,6 +28,14 @@ SALARY_HIGH_WAGE = 30.0
 _HIGH_WAGE_PLACES = re.compile(
     r"\b(korea|korsel|jepang|japan|jerman|germany|eropa|europe|belanda|inggris|england|australia|selandia baru|"
     r"new zealand|amerika|usa|kanada|canada)\b")
+# Where legal wages for these jobs are low (Malaysia, Brunei: about RM 1,500-2,500, i.e. 5-9 million), "far
+# above" starts lower, as for scam hubs (the labelled offers agree: RM 3,500 for palm oil work is a lure).
+SALARY_LOW_WAGE = 10.0
+_LOW_WAGE_PLACES = re.compile(
+    r"\b(malaysia|malay|sabah|sarawak|johor|selangor|penang|kuching|tawau|kuala lumpur|kl|lahad datu|keningau|"
+    r"brunei|kalimantan)\b")
+# Pay stated per week ("3jt/minggu", right after the amount) is four times that a month.
+_PER_WEEK = re.compile(r"\s*(?:/|per |tiap |se)\s*(?:minggu|mgg|week)\b")
 # Rough rupiah value (in millions) of one unit, only to compare with the limits above; never shown to anyone.
 CURRENCY_MILLIONS = {
     "usd": 0.016, "$": 0.016, "us$": 0.016, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
@@ -189,12 +197,18 @@ def monthly_pay_millions(text: str) -> float:
         if not _SALARY_WORD.search(clause):
             continue
         for match in _MILLIONS.finditer(clause):
-            best = max(best, _number(match.group(1)), _number(match.group(2)))
+            scale = _scale(clause, match.end())
+            best = max(best, scale * _number(match.group(1)), scale * _number(match.group(2)))
         for match in _BEFORE.finditer(clause):
-            best = max(best, _number(match.group(2)) * CURRENCY_MILLIONS[match.group(1)])
+            best = max(best, _scale(clause, match.end()) * _number(match.group(2)) * CURRENCY_MILLIONS[match.group(1)])
         for match in _AFTER.finditer(clause):
-            best = max(best, _number(match.group(1)) * CURRENCY_MILLIONS[match.group(2)])
+            best = max(best, _scale(clause, match.end()) * _number(match.group(1)) * CURRENCY_MILLIONS[match.group(2)])
     return best
+
+
+def _scale(clause: str, end: int) -> float:
+    """How many times an amount ending at `end` is paid a month."""
+    return 4.0 if _PER_WEEK.match(clause, end) else 1.0
 
 
 def youngest_age(text: str) -> int | None:
@@ -208,8 +222,10 @@ def _check(sign: Sign, text: str, found: set[str]) -> bool:
         pay = monthly_pay_millions(text)
         if "negara_bukan_penempatan" in found:
             limit = SALARY_NON_PLACEMENT
+        elif _HIGH_WAGE_PLACES.search(text):
+            limit = SALARY_HIGH_WAGE
         else:
-            limit = SALARY_HIGH_WAGE if _HIGH_WAGE_PLACES.search(text) else SALARY_ANYWHERE
+            limit = SALARY_LOW_WAGE if _LOW_WAGE_PLACES.search(text) else SALARY_ANYWHERE
         return pay >= limit
     if sign.check == "umur":
         age = youngest_age(text)
