@@ -85,6 +85,8 @@ def test_found_and_not_found_wording(checker: Checker) -> None:
     ("No. WA Om Frans", "perekrut_perorangan", True),
     # amounts in words, currencies and the destination-aware pay limit
     ("Dia minta uang dua juta dulu", "bayar_sebelum_berangkat", True),
+    ("Siapkan paspor dan 3 juta for medical", "bayar_sebelum_berangkat", True),
+    ("Biaya penempatan 0, pelatihan di BLK", "bayar_sebelum_berangkat", False),
     ("Gaji dua puluh lima juta sebulan jaga toko", "gaji_tidak_wajar", True),
     ("Gaji 22 juta jaga toko di Malaysia", "gaji_tidak_wajar", True),
     ("Gaji 22 juta pabrik di Korea", "gaji_tidak_wajar", False),
