@@ -1,10 +1,11 @@
 """Cek tawaran benchmark: per-sign precision and recall of the rules (knowledge/cek/tanda_tawaran.yaml) together
 with the learned model (bot/core/offer_model.py) on the frozen offers set.
 
-python -m benchmarks.offers          # labelled offers, dev and test (test numbers are aggregate only; never read test items)
-python -m benchmarks.offers --dev    # labelled offers and dev only
+python -m benchmarks.offers          # labelled offers, dev, dev2 and test (test is aggregate only; never read test items)
+python -m benchmarks.offers --dev    # labelled offers, dev and dev2 only: test left out
 python -m benchmarks.offers --rules-only  # the rules without the model (add --dev to leave test out)
 python -m benchmarks.offers --errors # the dev items the detector gets wrong, to tune on dev only
+python -m benchmarks.offers --errors --dev2  # the same for dev2 (benchmarks/sets/offers_dev2.yml, a new writer)
 python -m benchmarks.offers --errors --train # the same for the labelled offers of knowledge/cek/contoh_tawaran/
 
 "train" is the labelled offers the model is trained on, so its numbers there flatter the model; its honest
@@ -26,6 +27,8 @@ from bot.core.offer_model import OfferModel
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = Path(__file__).resolve().parent / "sets" / "offers.yml"
+# A second tuning set from a writer who saw neither the rules nor the first set: every item is split "dev2".
+DEV2 = Path(__file__).resolve().parent / "sets" / "offers_dev2.yml"
 # Labelled offers from writers who never saw the frozen set: no split, all of it may be read and tuned on.
 TRAIN = ROOT / "knowledge" / "cek" / "contoh_tawaran"
 TARGET = 0.90
@@ -35,7 +38,7 @@ def load(split: str) -> list[dict]:
     if split == "train":
         return [item for path in sorted(TRAIN.glob("*.yml"))
                 for item in yaml.safe_load(path.read_text(encoding="utf-8"))["offers"]]
-    items = yaml.safe_load(SET.read_text(encoding="utf-8"))["offers"]
+    items = yaml.safe_load((DEV2 if split == "dev2" else SET).read_text(encoding="utf-8"))["offers"]
     return [item for item in items if item["split"] == split]
 
 
@@ -61,20 +64,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true", help="show dev mistakes (dev only)")
     parser.add_argument("--train", action="store_true", help="with --errors: mistakes on the labelled offers")
-    parser.add_argument("--dev", action="store_true", help="labelled offers and dev only, no test numbers")
+    parser.add_argument("--dev2", action="store_true", help="with --errors: mistakes on dev2")
+    parser.add_argument("--dev", action="store_true", help="labelled offers, dev and dev2 only, no test numbers")
     parser.add_argument("--rules-only", action="store_true", help="the rules without the learned model")
     args = parser.parse_args()
     rules, problems = read_offer_rules(ROOT / "knowledge", date.today())
     assert rules is not None, problems
     model = RULES_ONLY if args.rules_only else None
     if args.errors:
-        for n, item in enumerate(load("train" if args.train else "dev")):
+        for n, item in enumerate(load("train" if args.train else "dev2" if args.dev2 else "dev")):
             got = set(find_signs(rules, item["text"], model))
             want = set(item["warnings"]) | set(item["good"])
             if got != want:
                 print(f"[{n}] lebih: {sorted(got - want)} kurang: {sorted(want - got)}\n{item['text']}\n")
         return
-    splits = ("train", "dev") if args.dev else ("train", "dev", "test")
+    splits = ("train", "dev", "dev2") if args.dev else ("train", "dev", "dev2", "test")
     last = splits[-1]
     table = {split: counts(rules, load(split), model) for split in splits}
     print("| tanda | jenis | " + " | ".join(f"{s} presisi | {s} recall" for s in splits) + f" | {last} n |")

@@ -97,10 +97,10 @@ def test_no_evaluation_sentence_or_near_copy_is_in_intents() -> None:
 def test_no_labelled_offer_is_a_near_copy_of_the_frozen_offers() -> None:
     """The offers the model learns from (knowledge/cek/contoh_tawaran/) share no near copy with the frozen set;
     only the count is compared, so a failure never prints a held-out text."""
-    frozen = [words(text) for kind, text in set_sentences() if kind == "offers"]
+    frozen = [words(text) for kind, text in set_sentences() if kind.startswith("offers")]
     labelled = [words(item["text"])
                 for path in sorted((ROOT / "knowledge" / "cek" / "contoh_tawaran").glob("*.yml"))
                 for item in yaml.safe_load(path.read_text(encoding="utf-8"))["offers"]]
     near = sum(any(len(bag & other) / len(bag | other) >= NEAR_COPY for other in frozen) for bag in labelled if bag)
-    assert len(labelled) >= 300
+    assert len(labelled) >= 450
     assert near == 0
