@@ -245,9 +245,11 @@ def learned_model(rules: OfferRules) -> OfferModel:
 
 def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) -> list[str]:
     """Ids of the signs in the text, in the rules' order: a rule hit, or the learned model sure on its own
-    (`model` defaults to the one trained from the rules' examples; RULES_ONLY for the rules alone)."""
+    (`model` defaults to the one trained from the rules' examples; RULES_ONLY for the rules alone); a rule hit
+    the model is nearly sure is wrong is dropped."""
     found = rule_signs(rules, text)
-    found |= (learned_model(rules) if model is None else model).found(text, found)
+    added, dropped = (learned_model(rules) if model is None else model).judge(text, found)
+    found = (found | added) - dropped
     if "tanpa_kontrak" in found:
         found.discard("kontrak_tertulis")  # "signed, but abroad / not read / kept by the office": no contract yet
     return [s.id for s in rules.signs if s.id in found]

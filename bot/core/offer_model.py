@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +18,11 @@ from bot.core import index_cache
 # Chosen by cross-validation over the labelled offers (python -m benchmarks.tune_offers), never on test.
 LEARNED_SIGNS = ("perekrut_perorangan", "tanpa_kontrak")
 # Without a rule hit, the model alone adds a sign only at this probability (cross-validated per sign).
-THRESHOLDS: Mapping[str, float] = {"perekrut_perorangan": 0.7, "tanpa_kontrak": 0.5}
+THRESHOLDS: Mapping[str, float] = {"perekrut_perorangan": 0.7, "tanpa_kontrak": 0.6}
+# A rule hit the model gives less than this is dropped: company staff named as contact ("sy Kak Ningsih dr bagian
+# rekrutmen PT ..."), a parent introducing herself ("saya mama Agnes dari Ruteng") or a story about a calo avoided
+# read like a recruiter to the rules. Cross-validated with the thresholds (python -m benchmarks.tune_offers).
+FLOORS: Mapping[str, float] = {"perekrut_perorangan": 0.15}
 # ... and never against what the rules read: a contract signed before departure is not "no contract".
 UNLESS: Mapping[str, tuple[str, ...]] = {"tanpa_kontrak": ("kontrak_tertulis",)}
 # Letter n-grams inside words catch spellings and affixes ("kontraknya", "ditawarin", "omnya").
@@ -79,6 +83,7 @@ class OfferModel:
 
     signs: dict[str, SignModel]
     thresholds: Mapping[str, float]
+    floors: Mapping[str, float] = field(default_factory=dict)
 
     def scores(self, text: str) -> dict[str, float]:
         vector = features(text)
@@ -86,9 +91,16 @@ class OfferModel:
 
     def found(self, text: str, ruled: Iterable[str] = ()) -> set[str]:
         """Signs the model is sure of on its own, given the signs the rules found (`ruled`)."""
+        return self.judge(text, ruled)[0]
+
+    def judge(self, text: str, ruled: Iterable[str] = ()) -> tuple[set[str], set[str]]:
+        """The signs the model adds on its own and the rule hits it drops, given the signs the rules found."""
         ruled = set(ruled)
-        return {sign for sign, p in self.scores(text).items()
-                if p >= self.thresholds.get(sign, 1.0) and not ruled & set(UNLESS.get(sign, ()))}
+        scores = self.scores(text)
+        added = {sign for sign, p in scores.items()
+                 if p >= self.thresholds.get(sign, 1.0) and not ruled & set(UNLESS.get(sign, ()))}
+        dropped = {sign for sign, p in scores.items() if sign in ruled and p < self.floors.get(sign, 0.0)}
+        return added - ruled, dropped
 
 
 def fit_sign(vectors: Sequence[Vector], labels: Sequence[bool], c: float = C) -> SignModel:
@@ -106,10 +118,11 @@ def fit_sign(vectors: Sequence[Vector], labels: Sequence[bool], c: float = C) ->
 
 
 def fit(examples: Sequence[OfferExample], signs: Iterable[str] = LEARNED_SIGNS, c: float = C,
-        thresholds: Mapping[str, float] = THRESHOLDS) -> OfferModel:
+        thresholds: Mapping[str, float] = THRESHOLDS, floors: Mapping[str, float] = FLOORS) -> OfferModel:
     """A model per sign from labelled offers."""
     vectors = [features(e.text) for e in examples]
-    return OfferModel({s: fit_sign(vectors, [s in e.signs for e in examples], c) for s in signs}, dict(thresholds))
+    return OfferModel({s: fit_sign(vectors, [s in e.signs for e in examples], c) for s in signs}, dict(thresholds),
+                      dict(floors))
 
 
 def fingerprint(examples: Sequence[OfferExample]) -> str:
@@ -131,4 +144,4 @@ def model_for(examples: tuple[OfferExample, ...], cache_dir: Path | None = None)
         parts = {sign: {"weights": m.weights, "bias": m.bias} for sign, m in model.signs.items()}
         index_cache.write(key, parts, cache_dir)
     return OfferModel({sign: SignModel(dict(p["weights"]), float(p["bias"])) for sign, p in parts.items()},
-                      dict(THRESHOLDS))
+                      dict(THRESHOLDS), dict(FLOORS))
