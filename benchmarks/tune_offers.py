@@ -6,7 +6,9 @@ python -m benchmarks.tune_offers --all      # the same for every sign, to see wh
 Three views, because the rules were written from all labelled offers and so look perfect on them:
 - cross-validation: 5 folds over all labelled offers (the model never sees the offer it scores);
 - writer to writer: the model trained on one file scores the other (a new writer, as the frozen set is);
-- dev: the model trained on every labelled offer, on the dev half of benchmarks/sets/offers.yml.
+- dev and dev2: the model trained on every labelled offer, on the dev half of benchmarks/sets/offers.yml and on
+  benchmarks/sets/offers_dev2.yml (a writer who saw neither the rules nor the first set).
+Each table also shows the rule hits the model drops below its floor (FLOORS in bot/core/offer_model.py).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from pathlib import Path
 from benchmarks.offers import load
 from bot.content.offer_rules import GOOD_IDS, WARNING_IDS, OfferExample, read_offer_rules
 from bot.core.offer_check import rule_signs
-from bot.core.offer_model import LEARNED_SIGNS, THRESHOLDS, UNLESS, C, Vector, features, fit_sign
+from bot.core.offer_model import FLOORS, LEARNED_SIGNS, THRESHOLDS, UNLESS, C, Vector, features, fit_sign
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDS = 5
 SEED = 13
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+FLOOR_GRID = (0.1, 0.15, 0.2, 0.3)
 C_GRID = (1.0, 4.0, 16.0)
 
 
@@ -66,14 +69,18 @@ def pr(got: Sequence[bool], want: Sequence[bool]) -> str:
 
 
 def table(title: str, ruled: Sequence[bool], scores: Sequence[float], want: Sequence[bool],
-          vetoed: Sequence[bool]) -> None:
-    """Rules alone, the model alone, and rules OR the model (where the rules do not veto it) per threshold."""
+          vetoed: Sequence[bool], threshold: float) -> None:
+    """Rules alone, the model alone, rules OR the model (where the rules do not veto it) per threshold, and
+    with the threshold in use, rule hits the model scores below a floor dropped."""
     print(f"  {title}")
     print(f"    aturan saja              {pr(ruled, want)}")
     print(f"    model saja >= 0.5        {pr([s >= 0.5 for s in scores], want)}")
     for t in GRID:
         got = [r or (s >= t and not v) for r, s, v in zip(ruled, scores, vetoed, strict=True)]
         print(f"    aturan ATAU model >= {t}  {pr(got, want)}")
+    for floor in FLOOR_GRID:
+        got = [(r and s >= floor) or (s >= threshold and not v) for r, s, v in zip(ruled, scores, vetoed, strict=True)]
+        print(f"    >= {threshold}, aturan dibuang < {floor}  {pr(got, want)}")
 
 
 def labelled() -> tuple[list[OfferExample], list[str]]:
@@ -98,29 +105,32 @@ def main() -> None:
     examples, groups = labelled()
     vectors = [features(e.text) for e in examples]
     ruled = [rule_signs(rules, e.text) for e in examples]
-    dev = load("dev")
-    dev_ruled = [rule_signs(rules, item["text"]) for item in dev]
-    dev_vectors = [features(item["text"]) for item in dev]
+    tuning = {split: load(split) for split in ("dev", "dev2")}
+    tuning_ruled = {split: [rule_signs(rules, item["text"]) for item in items] for split, items in tuning.items()}
+    tuning_vectors = {split: [features(item["text"]) for item in items] for split, items in tuning.items()}
     for sign in WARNING_IDS + GOOD_IDS if args.all else LEARNED_SIGNS:
         print(f"== {sign}")
         want = [sign in e.signs for e in examples]
         hits = [sign in r for r in ruled]
         veto = set(UNLESS.get(sign, ()))
         vetoed = [bool(r & veto) for r in ruled]
+        threshold = THRESHOLDS.get(sign, 0.5)
         for c in args.c:
             print(f" C {c}")
             table(f"cross-validation, {FOLDS} folds over {len(examples)} offers", hits,
-                  cross_scores(vectors, want, c), want, vetoed)
+                  cross_scores(vectors, want, c), want, vetoed, threshold)
             scores = writer_scores(vectors, want, groups, c)
             for group in sorted(set(groups)):
                 part = [i for i, g in enumerate(groups) if g == group]
                 table(f"writer to writer: trained without {group}, scored on it", [hits[i] for i in part],
-                      [scores[i] for i in part], [want[i] for i in part], [vetoed[i] for i in part])
+                      [scores[i] for i in part], [want[i] for i in part], [vetoed[i] for i in part], threshold)
             model = fit_sign(vectors, want, c)
-            dev_want = [sign in set(item["warnings"]) | set(item["good"]) for item in dev]
-            table("dev, model trained on every labelled offer", [sign in r for r in dev_ruled],
-                  [model.probability(v) for v in dev_vectors], dev_want, [bool(r & veto) for r in dev_ruled])
-        print(f"  threshold in use: {THRESHOLDS.get(sign, 'none')}")
+            for split, items in tuning.items():
+                split_want = [sign in set(item["warnings"]) | set(item["good"]) for item in items]
+                table(f"{split}, model trained on every labelled offer", [sign in r for r in tuning_ruled[split]],
+                      [model.probability(v) for v in tuning_vectors[split]], split_want,
+                      [bool(r & veto) for r in tuning_ruled[split]], threshold)
+        print(f"  threshold in use: {THRESHOLDS.get(sign, 'none')}, floor in use: {FLOORS.get(sign, 'none')}")
 
 
 if __name__ == "__main__":

@@ -31,13 +31,20 @@ def rules() -> OfferRules:
     ("Beta pung tamang su di Sabah, dia bilang bos mau terima lai", True),
     ("Mandor sawit dari Keningau cari 10 orang, dia yg atur semua", True),
     ("Ini agen pribadi, bukan PT, jadi prosesnya cepat", True),
+    ("Kerja restoran di Johor, gaji lumayan. Minat hub kk Lina", True),
+    ("Lowongan pabrik Penang, berangkat cepat. WA me: Kak Dewi", True),
+    ("Sy bs urus smua dr paspor sampai tiket, tinggal siap berangkat", True),
     ("Kalau ada om-om tawar kerja ke Malaysia, jangan ikut", False),
     ("Laporkan calo yang datang ke desa ke kantor Disnakertrans", False),
     ("CP: Ibu Veronika (staf PT) 0812-xxxx", False),
     ("Sy dari agen resmi PT Cahaya Timur, kantor di Kupang", False),
     ("Sepupu saya dapat tawaran kerja pabrik di Malaysia, aman atau tidak?", False),
+    ("PT Karya Sasando buka lowongan pabrik Taiwan. Info: WA admin kantor 0812-xxxx", False),
+    ("Sy Bu Yuli, petugas PT Nusa Timur Mandiri, berkas diserahkan di kantor cabang saja", False),
+    ("Selamat siang, sy Kak Rosa dr bagian rekrutmen PT Lontar Jaya, jadwal medical hari Senin", False),
 ], ids=["self-introduced", "agent-without-office", "follow-me", "friend-kupang", "foreman", "private-not-pt",
-        "warning", "report-calo", "company-staff", "licensed-agent", "relative-victim"])
+        "contact-kk", "wa-me-kak", "arranges-everything", "warning", "report-calo", "company-staff",
+        "licensed-agent", "relative-victim", "office-admin", "company-officer", "recruitment-department"])
 def test_perekrut_perorangan_table(rules: OfferRules, text: str, fires: bool) -> None:
     assert ("perekrut_perorangan" in find_signs(rules, text)) is fires
 
@@ -50,12 +57,16 @@ def test_perekrut_perorangan_table(rules: OfferRules, text: str, fires: bool) ->
     ("No need contract, boss baik", True),
     ("Contract nya full Arabic only, just sign", True),
     ("Tidak dikasih salinan kontrak sama sekali", True),
+    ("Kontrak tdk usah, nanti bos yang jamin gaji", True),
     ("Kontrak kerja ditandatangani di Kupang sebelum berangkat, bahasa Indonesia", False),
     ("Kontrak sdh ttd, bhs Indo-Inggris, ada salinan", False),
     ("Perjanjian kerja ditandatangani di hadapan petugas Disnakertrans", False),
     ("Kontrak ttd d LTSA Kupang", False),
+    ("Perjanjian kerja sudah ibu tandatangani di kantor cabang, salinannya ibu simpan", False),
+    ("Contract udah sign di office Kupang, ada versi Bahasa Indonesia", False),
 ], ids=["kept-by-office", "after-arrival", "signed-abroad", "spoken-only", "no-need-english", "foreign-only",
-        "no-copy", "signed-at-home", "signed-bilingual", "signed-at-disnaker", "signed-at-ltsa"])
+        "no-copy", "no-need-abbreviated", "signed-at-home", "signed-bilingual", "signed-at-disnaker",
+        "signed-at-ltsa", "signed-tandatangani", "signed-english-mixed"])
 def test_tanpa_kontrak_table(rules: OfferRules, text: str, fires: bool) -> None:
     assert ("tanpa_kontrak" in find_signs(rules, text)) is fires
 
@@ -77,6 +88,20 @@ def test_the_rules_veto_the_model_where_they_read_the_opposite(rules: OfferRules
     sure = OfferModel({"tanpa_kontrak": SignModel({f: 50.0 for f in features(text)}, 0.0)}, {"tanpa_kontrak": 0.4})
     assert "kontrak_tertulis" in rule_signs(rules, text)
     assert "tanpa_kontrak" not in find_signs(rules, text, sure)
+
+
+def test_the_model_drops_rule_hits_it_is_nearly_sure_are_wrong(rules: OfferRules) -> None:
+    """A rule hit stays unless the model scores it below the sign's floor; without a model the rules stand."""
+    text = "Hub kak Lina untuk info lowongan"
+    assert "perekrut_perorangan" in rule_signs(rules, text)
+    vector = features(text)
+    doubtful = OfferModel({"perekrut_perorangan": SignModel({f: -50.0 for f in vector}, 0.0)},
+                          {"perekrut_perorangan": 0.7}, {"perekrut_perorangan": 0.15})
+    unsure = OfferModel({"perekrut_perorangan": SignModel({}, 0.0)},  # probability 0.5: above the floor
+                        {"perekrut_perorangan": 0.7}, {"perekrut_perorangan": 0.15})
+    assert "perekrut_perorangan" not in find_signs(rules, text, doubtful)
+    assert "perekrut_perorangan" in find_signs(rules, text, unsure)
+    assert "perekrut_perorangan" in find_signs(rules, text, RULES_ONLY)
 
 
 def test_the_model_is_deterministic(rules: OfferRules, tmp_path: Path) -> None:
