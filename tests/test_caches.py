@@ -176,3 +176,22 @@ def test_a_bad_new_entry_is_reported_even_with_a_good_bundle_cached(data_copy: t
         os.mkfifo(intents / "baru.yml")
     with pytest.raises(KnowledgeError):
         load_bundle(knowledge, intents, TODAY, cache_dir=cache)
+
+
+def test_old_cache_files_of_a_kind_are_pruned_and_nothing_else(tmp_path: Path) -> None:
+    keys = [f"{n:032x}" for n in range(6)]
+    for n, key in enumerate(keys):  # six edits of intents/, oldest first
+        write_checked(tmp_path / f"index-{key}.marshal", b"x")
+        os.utime(tmp_path / f"index-{key}.marshal", (1_000 + n, 1_000 + n))
+    other_kind = tmp_path / f"danger-{keys[0]}.marshal"
+    other_kind.write_bytes(b"old danger model")
+    os.utime(other_kind, (1, 1))
+    unrelated = [tmp_path / "index-notes.marshal", tmp_path / f"index-{keys[0]}.txt", tmp_path / "catatan.txt"]
+    for path in unrelated:
+        path.write_text("milik admin")
+    newest = tmp_path / f"index-{'f' * 32}.marshal"
+    write_checked(newest, b"payload")
+    kept = sorted(p.name for p in tmp_path.glob("index-*.marshal") if p.name != "index-notes.marshal")
+    assert kept == sorted([newest.name, f"index-{keys[5]}.marshal", f"index-{keys[4]}.marshal"])
+    assert read_checked(newest) == b"payload"
+    assert other_kind.exists() and all(path.exists() for path in unrelated)
