@@ -22,7 +22,7 @@ from benchmarks.tune import PLATEAU
 from bot.content.training import OUT_OF_SCOPE
 from bot.content.validate import load_bundle
 from bot.core.conversation import Engine
-from bot.core.evaluation import Prediction, cross_validate, engine_prediction, labels, score
+from bot.core.evaluation import Prediction, cross_validate, engine_prediction, right, score
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -115,7 +115,7 @@ def measure(name: str, build: Callable[[], Predict], questions: list[dict], note
     expected = [q.get("topic") for q in questions]
     result = score(expected, predicted)
     emergencies = [p for q, p in zip(questions, predicted, strict=True) if q.get("emergency")]
-    recall = sum("darurat" in labels(p) for p in emergencies) / len(emergencies)
+    recall = sum(right("darurat", p) for p in emergencies) / len(emergencies)
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))]
     return Row(name=name, in_scope=result.in_scope_accuracy, oos=result.oos_rejection, emergency=recall,

@@ -20,7 +20,7 @@ from benchmarks.intents_digest import intents_digest
 from bot.content.training import OUT_OF_SCOPE
 from bot.content.validate import load_bundle
 from bot.core.conversation import Engine
-from bot.core.evaluation import Prediction, engine_prediction, engine_topic, labels
+from bot.core.evaluation import Prediction, engine_prediction, engine_topic, right
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "benchmarks" / "sets" / "understanding.yml"
@@ -60,9 +60,9 @@ def evaluate(name: str, split: str, items: list[dict], predict: Predict,
     oos: list[bool] = []
     for q, p in zip(items, predicted, strict=True):
         if q["topic"] is None:
-            oos.append(not labels(p))
+            oos.append(right(None, p))
             continue
-        hit = q["topic"] in labels(p)
+        hit = right(q["topic"], p)
         if not known_topics or q["topic"] in known_topics:  # per style: topics the bot can answer
             hits[q["style"]].append(hit)
         topics[q["topic"]].append(hit)
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
             if args.errors and name == "Kawan Migran":
                 misses: Counter[tuple[str | None, Prediction]] = Counter()
                 for q, p in zip(items, predicted, strict=True):
-                    if q["topic"] not in labels(p) if q["topic"] else labels(p):
+                    if not right(q["topic"], p):
                         misses[(q["topic"], p)] += 1
                         print(f"[{q['style']}] {q['topic']} -> {p}: {q['text']}")
                 print(misses.most_common(25))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.evaluation import engine_prediction, labels, score
+from bot.core.evaluation import engine_prediction, labels, right, score
 
 
 @pytest.mark.parametrize(("kind", "topic", "answered", "expected"), [
@@ -27,3 +27,4 @@ def test_a_card_with_an_answer_counts_for_both_topics_and_is_not_a_rejection() -
     assert precision == pytest.approx(1 / 4) and (recall, support) == (1.0, 1)
     assert ("bpjs_pmi", "darurat", 1) in scores.confused and ("out_of_scope", "darurat", 1) in scores.confused
     assert labels(None) == () and labels("x") == ("x",)
+    assert right(None, None) and not right(None, "x") and right("x", both + ("x",)) and not right("x", None)

@@ -145,9 +145,9 @@ class Engine:
         topic = self.kb.topics.get(topic_id)
         if topic is None:
             return replace(self.menu(), text=texts.UNKNOWN_TOPIC)
-        more = ((Button(label=texts.MORE_BUTTON, action=f"{MORE_PREFIX}:{topic.id}"),),) if self._has_more(topic) else ()
         return Reply(text=topic.answer, kind="answer", topic=topic.id, confidence=confidence,
-                     alternatives=alternatives, emergency=topic.emergency, buttons=more + self._related_rows(topic))
+                     alternatives=alternatives, emergency=topic.emergency,
+                     buttons=self._more_rows(topic) + self._related_rows(topic))
 
     def details(self, topic_id: str) -> Reply:
         """What "Selengkapnya" opens: the details, then every source with the date it was checked."""
@@ -163,6 +163,10 @@ class Engine:
     @staticmethod
     def _has_more(topic: Topic) -> bool:
         return bool(topic.details) or (topic.show_sources and bool(topic.sources))
+
+    def _more_rows(self, topic: Topic) -> tuple[tuple[Button, ...], ...]:
+        """The "Selengkapnya" row of a topic that has details or sources, else nothing."""
+        return ((Button(label=texts.MORE_BUTTON, action=f"{MORE_PREFIX}:{topic.id}"),),) if self._has_more(topic) else ()
 
     def _related_rows(self, topic: Topic) -> tuple[tuple[Button, ...], ...]:
         return tuple((self.topic_button(r),) for r in topic.related) + (MENU_ROW,)
@@ -320,8 +324,7 @@ class Engine:
         if answered is not None:
             topic = self.kb.topics[answered]
             text = f"{text}\n\n{texts.EMERGENCY_ANSWER}\n{topic.answer}"
-            if self._has_more(topic):
-                more = ((Button(label=texts.MORE_BUTTON, action=f"{MORE_PREFIX}:{topic.id}"),),)
+            more = self._more_rows(topic)
         if others:
             text = f"{text}\n\n{texts.EMERGENCY_ALSO}"
         rows = places + tuple((self.topic_button(t),) for t in others) + more + reply.buttons

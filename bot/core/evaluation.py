@@ -21,9 +21,10 @@ def labels(predicted: Prediction) -> tuple[str, ...]:
     return (predicted,) if isinstance(predicted, str) else predicted
 
 
-def main_label(predicted: Prediction) -> str | None:
+def right(expected: str | None, predicted: Prediction) -> bool:
+    """The one rule of every score: the expected topic is among those answered, or, out of scope, none is."""
     found = labels(predicted)
-    return found[0] if found else None
+    return expected in found if expected is not None else not found
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -52,8 +53,8 @@ def score(expected: Sequence[str | None], predicted: Sequence[Prediction]) -> Sc
     pairs = [(e, labels(p)) for e, p in zip(expected, predicted, strict=False)]
     in_scope = [(e, p) for e, p in pairs if e is not None]
     oos = [(e, p) for e, p in pairs if e is None]
-    accuracy = sum(e in p for e, p in in_scope) / len(in_scope) if in_scope else 0.0
-    rejection = sum(not p for _, p in oos) / len(oos) if oos else 0.0
+    accuracy = sum(right(e, p) for e, p in in_scope) / len(in_scope) if in_scope else 0.0
+    rejection = sum(right(e, p) for e, p in oos) / len(oos) if oos else 0.0
     topics = sorted({e for e, _ in in_scope} | {t for _, p in pairs for t in p})
     per_topic = {}
     for topic in topics:
@@ -64,7 +65,7 @@ def score(expected: Sequence[str | None], predicted: Sequence[Prediction]) -> Sc
         recall = tp / support if support else 0.0
         per_topic[topic] = (precision, recall, support)
     confusion: Counter[tuple[str, str]] = Counter(
-        (e or OUT_OF_SCOPE, p[0] if p else "-") for e, p in pairs if (e not in p if e else p))
+        (e or OUT_OF_SCOPE, p[0] if p else "-") for e, p in pairs if not right(e, p))
     confused = [(e, p, n) for (e, p), n in sorted(confusion.items(), key=lambda x: (-x[1], x[0]))]
     return Scores(total=len(pairs), in_scope_accuracy=accuracy, oos_rejection=rejection, per_topic=per_topic,
                   confused=confused)
