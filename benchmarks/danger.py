@@ -1,7 +1,7 @@
 """Danger benchmark: recall and false alarms per style, old detector against new, on the frozen danger set.
 
-Usage: python -m benchmarks.danger [--test] [--errors dev|dev2]
-Without --test only the tuning splits (dev, dev2) are scored; --test adds the held-out split and writes the JSON.
+Usage: python -m benchmarks.danger [--test] [--errors dev|dev2|dev3]
+Without --test only the tuning splits (dev, dev2, dev3) are scored; --test adds the held-out split and writes the JSON.
 Only aggregate numbers are printed; the items of split `test` are never shown (tune on `dev` only).
 Columns: rules only (intents/sinyal_darurat.yml), model only (intents/contoh_bahaya.yml), both combined
 (bot/core/danger_check.py), and the bot as a person sees it (the emergency card, also via the topic matcher).
@@ -26,10 +26,11 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "benchmarks" / "sets" / "danger.yml"
-# A second tuning set from a writer who came later (split "dev2"): dev was tuned on until it said 1.000, so a
-# fresh set shows how far that tuning carries before the test split is touched once.
-DEV2 = ROOT / "benchmarks" / "sets" / "danger_dev2.yml"
-SPLITS = ("dev", "dev2", "test")
+# Later tuning sets, each from a writer who came later (danger_dev2.yml is split "dev2", danger_dev3.yml "dev3"):
+# dev was tuned on until it said 1.000, so a fresh set shows how far that tuning carries before test is touched.
+LATER_DEVS = tuple(sorted((ROOT / "benchmarks" / "sets").glob("danger_dev*.yml")))
+TUNING_SPLITS = ("dev", *(path.stem.removeprefix("danger_") for path in LATER_DEVS))
+SPLITS = (*TUNING_SPLITS, "test")
 OLD_PHRASES = ROOT / "benchmarks" / "baseline" / "sinyal_darurat_lama.yml"
 RESULTS = ROOT / "benchmarks" / "results" / "danger.json"
 OLD_NEGATORS = frozenset({"tidak", "belum", "bukan", "jangan"})
@@ -122,8 +123,8 @@ def latency(engine: Engine, texts: Sequence[str]) -> dict[str, float]:
 
 def load_items() -> list[dict]:
     items = yaml.safe_load(SET.read_text(encoding="utf-8"))["messages"]
-    if DEV2.is_file():
-        items += yaml.safe_load(DEV2.read_text(encoding="utf-8"))["messages"]
+    for path in LATER_DEVS:
+        items += yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     return items
 
 
@@ -140,7 +141,7 @@ def show_errors(engine: Engine, items: Sequence[dict], split: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--errors", choices=("dev", "dev2"), help="list the bot's errors on a tuning split")
+    parser.add_argument("--errors", choices=TUNING_SPLITS, help="list the bot's errors on a tuning split")
     parser.add_argument("--test", action="store_true",
                         help="also score the test split and write results/danger.json (once, at the end of tuning)")
     args = parser.parse_args(argv)

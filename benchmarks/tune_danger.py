@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from benchmarks.danger import load_items
+from benchmarks.danger import TUNING_SPLITS, load_items
 from bot.core.conversation import Engine
 from bot.core.danger_check import training_examples
 from bot.core.danger_model import train
@@ -40,7 +40,7 @@ def main() -> None:
     model = train(examples, engine.normalizer, negators)
     items = load_items()
     groups = {"latih (cv)": ([t for t, _ in examples], [y for _, y in examples], cv_scores)}
-    for split in ("dev", "dev2"):
+    for split in TUNING_SPLITS:
         chosen = [item for item in items if item["split"] == split]
         groups[split] = ([i["text"] for i in chosen], [bool(i["danger"]) for i in chosen],
                          [model.score(i["text"]) for i in chosen])
