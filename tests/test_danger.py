@@ -46,6 +46,9 @@ MUST_FIRE = [
     ("anak", "keponakan saya umur 13 dibawa orang kerja", "anak.dibawa_kerja"),
     ("bunuh_diri", "rasanya saya mau bunuh diri", "bunuh_diri.ingin_mati"),
     ("melukai_diri", "saya sudah minum racun", "bunuh_diri.melukai_diri"),
+    ("kata_benda_penyiksaan", "kakak saya mengalami penyiksaan di rumah majikan", "kekerasan.mengalami"),
+    ("kata_benda_korban", "beta jadi korban penganiayaan mandor", "kekerasan.mengalami"),
+    ("sms_tanpa_vokal", "majikan pkl sy", "kekerasan.pelaku_memukul"),
 ]
 
 MUST_NOT_FIRE = [
@@ -70,6 +73,9 @@ MUST_NOT_FIRE = [
     ("darurat_bpjs", "nomor keadaan darurat bpjs berapa?"),
     ("kontrak", "kontrak belum selesai, tidak boleh pulang cuti ya?"),
     ("jam", "mandor datang pukul 5 pagi"),
+    ("english_any", "which agency is good, any tips?"),  # "any" is not an SMS spelling of "aniaya"
+    ("kata_benda_konsep", "apa itu pelecehan seksual di tempat kerja?"),
+    ("kata_benda_andai", "kalau mengalami kekerasan dari majikan, lapor ke mana?"),
 ]
 
 

@@ -211,13 +211,14 @@ class DangerDetector:
                     self._dropped_ids.setdefault(short, []).append(ident)
             else:
                 self._class_ids.setdefault((element.name, element.voice), []).append(ident)
-        # SMS spellings without vowels ("pkl", "mjkn"): only of words the signals use, only when unambiguous.
+        # SMS spellings without vowels ("pkl", "mjkn"): only of words the signals use, only when unambiguous, and
+        # not ones ending in "y", which read as English words ("aniaya" -> "any").
         used_classes = {e.name for sig in signals.signals for p in sig.patterns for e in p if e.name}
         sms: dict[str, str | None] = {}
         for name in used_classes:
             for word in self._words.get(name, ()):
                 short = skeleton(word)
-                if len(word) >= 5 and len(short) >= 3 and short != word:
+                if len(word) >= 5 and len(short) >= 3 and short != word and not short.endswith("y"):
                     sms[short] = word if sms.get(short, word) == word else None
         self._sms = {short: word for short, word in sms.items() if word}
         self._kin = self._words.get("keluarga", frozenset())
