@@ -1,12 +1,14 @@
 """Tune the matcher/logistic-regression mix and the answer threshold on intents/ (CV) and the dev split only.
 
-Usage: python -m benchmarks.tune_mix  ->  for each LINEAR_SHARE, the cross-validated threshold (cautious plateau
-rule of benchmarks/tune.py) and the engine's in-scope accuracy and out-of-scope rejection on the dev split with
-that threshold. The test split is never read here.
+Usage: python -m benchmarks.tune_mix [--letters]  ->  for each LINEAR_SHARE (with --letters: each LETTER_SHARE, the
+letter-n-gram regression's share), the cross-validated threshold (cautious plateau rule of benchmarks/tune.py) and
+the engine's in-scope accuracy and out-of-scope rejection on the dev split with that threshold. The test split is
+never read here.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from benchmarks.tune import PLATEAU, load_examples
@@ -20,6 +22,9 @@ from bot.core.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+LETTER_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+# The module setting swept: the word-feature regression's share, or with --letters the letter regression's.
+PARAMETER = "LINEAR_SHARE"
 
 
 def cv_ranked(examples: list[tuple[str, str]], normalizer: Normalizer) -> dict[float, list[Match]]:
@@ -30,7 +35,7 @@ def cv_ranked(examples: list[tuple[str, str]], normalizer: Normalizer) -> dict[f
         held = set(fold)
         model = Matcher.build([ex for i, ex in enumerate(examples) if i not in held], normalizer)
         for share in SHARES:
-            matcher_module.LINEAR_SHARE = share
+            setattr(matcher_module, PARAMETER, share)
             for i in fold:
                 ranked[share][i] = model.rank(examples[i][0])
     return ranked
@@ -65,12 +70,12 @@ def main() -> None:
     ranked = cv_ranked(examples, normalizer)
     engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
     dev = questions("dev")
-    print("| LINEAR_SHARE | ambang (CV) | CV dalam cakupan | CV luar cakupan | CV rata-rata "
+    print(f"| {PARAMETER} | ambang (CV) | CV dalam cakupan | CV luar cakupan | CV rata-rata "
           "| dev dalam cakupan | dev luar cakupan | dev cerita |")
     print("|---|---|---|---|---|---|---|---|")
     for share in SHARES:
         threshold, cv_in, cv_oos, mean = plateau(expected, ranked[share])
-        matcher_module.LINEAR_SHARE = share
+        setattr(matcher_module, PARAMETER, share)
         engine.threshold = threshold
         dev_in, dev_oos, stories = dev_scores(engine, dev)
         print(f"| {share:.1f} | {threshold:.2f} | {cv_in:.3f} | {cv_oos:.3f} | {mean:.3f} | {dev_in:.3f} | "
@@ -78,4 +83,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if "--letters" in sys.argv[1:]:
+        PARAMETER, SHARES = "LETTER_SHARE", LETTER_SHARES
     main()

@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.core import index_cache
+from bot.core.letter_model import LetterModel
+from bot.core.letter_model import fit as fit_letters
 from bot.core.linear_model import LinearModel, train
 from bot.core.normalize import Normalizer, root, stem
 
@@ -28,6 +30,10 @@ AFFIXES = True
 # chosen by cross-validation on intents/ and the dev split (benchmarks/tune_mix.py, 42 topics): 0.7-1.0 are on
 # the CV plateau, 0.8-1.0 answer the most dev questions, and 0.8 keeps the most of the matcher among those.
 LINEAR_SHARE = 0.8
+# Share of a second regression, over the letter 2-5-grams of the words (bot/core/letter_model.py), mixed in last;
+# `python -m benchmarks.tune_mix --letters`: 0.6 has the best cross-validated mean of in-scope accuracy and
+# out-of-scope rejection (0.929, 0.925 without it) and the best dev split (0.978 / 0.959, 0.976 / 0.946 without).
+LETTER_SHARE = 0.6
 # A word in more than this share of the examples (and in more than MIN_COMMON) is not used to find the
 # nearest example.
 COMMON_SHARE = 0.03
@@ -37,8 +43,9 @@ _SUMS_LIMIT = 50_000
 
 Vector = dict[str, float]
 # Features, weights and the model depend on these modules: any change to them is a new cache key.
-_CODE = ("matcher.py", "normalize.py", "linear_model.py", "index_cache.py")
-_PARTS = frozenset({"idf", "intents", "centroids", "examples", "example_intent", "deletions", "vocabulary", "linear"})
+_CODE = ("matcher.py", "normalize.py", "linear_model.py", "letter_model.py", "index_cache.py")
+_PARTS = frozenset({"idf", "intents", "centroids", "examples", "example_intent", "deletions", "vocabulary", "linear",
+                    "letters"})
 
 
 @dataclass(frozen=True)
@@ -124,11 +131,13 @@ class Matcher:
        nearest example keeps a rare but exact wording from being averaged away.
     5. Out of scope (DIFFUSE_INTENT): its examples share nothing, so its centroid means little; its score
        is the larger of the mix above and DIFFUSE_SHARE x its nearest-example similarity.
-    6. Scores are capped at 1 and rounded to 4 places; ties go to the intent name, so ranking is
+    6. Two logistic regressions are mixed in: one over the features above (LINEAR_SHARE of the score), then one
+       over the letter 2-5-grams of the words (bot/core/letter_model.py, LETTER_SHARE of the result).
+    7. Scores are capped at 1 and rounded to 4 places; ties go to the intent name, so ranking is
        deterministic.
 
     The matcher only ranks. Whether to answer is the engine's decision (bot/core/conversation.py): the
-    top intent is answered when it is not out of scope and scores at least THRESHOLD (0.21), chosen by
+    top intent is answered when it is not out of scope and scores at least THRESHOLD (0.23), chosen by
     `python -m benchmarks.tune` as the highest threshold on the plateau of the mean of in-scope accuracy
     and out-of-scope rejection over 5 cross-validation folds of intents/ (never the held-out set); the
     emergency cards come from the danger detector (bot/core/danger.py), and close runners-up make it ask "Maksud Anda…?".
@@ -138,7 +147,7 @@ class Matcher:
                  centroid_index: Mapping[str, Sequence[tuple[int, float]]],
                  example_index: dict[str, list[tuple[int, float]]], example_intent: list[int],
                  deletion_index: dict[str, tuple[str, ...]], vocabulary: frozenset[str],
-                 linear: LinearModel | None = None) -> None:
+                 linear: LinearModel | None = None, letters: LetterModel | None = None) -> None:
         self.normalizer = normalizer
         self._idf = idf
         self.intents = intents
@@ -148,6 +157,7 @@ class Matcher:
         self._deletions = deletion_index
         self._vocabulary = vocabulary
         self._linear = linear
+        self._letters = letters
         self._diffuse = intents.index(DIFFUSE_INTENT) if DIFFUSE_INTENT in intents else None
         self._sums: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
         self._corrected: dict[str, str] = {}
@@ -166,12 +176,13 @@ class Matcher:
             pairs = [(normalizer.tokens(text), intent) for text, intent in examples]
             parts = _build_parts([(tokens, intent) for tokens, intent in pairs if tokens], linear)
             index_cache.write(key, parts, cache_dir)
-        model = parts["linear"]
+        model, letters = parts["linear"], parts["letters"]
         return cls(normalizer=normalizer, idf=parts["idf"], intents=parts["intents"],
                    centroid_index=index_cache.Postings(parts["centroids"]), example_index=parts["examples"],
                    example_intent=parts["example_intent"], deletion_index=parts["deletions"],
                    vocabulary=parts["vocabulary"],
-                   linear=LinearModel(index_cache.Postings(model[0]), tuple(model[1])) if model is not None else None)
+                   linear=LinearModel(index_cache.Postings(model[0]), tuple(model[1])) if model is not None else None,
+                   letters=LetterModel.unpack(letters) if letters is not None else None)
 
     def correct(self, token: str) -> str:
         """The known word one typo away from an unknown token, else the token itself."""
@@ -272,6 +283,9 @@ class Matcher:
         if linear is not None:
             probabilities = softmax(scores)
             combined = [(1 - LINEAR_SHARE) * s + LINEAR_SHARE * p for s, p in zip(combined, probabilities, strict=True)]
+        if self._letters is not None and LETTER_SHARE:
+            second = self._letters.probabilities(tokens)
+            combined = [(1 - LETTER_SHARE) * s + LETTER_SHARE * p for s, p in zip(combined, second, strict=True)]
         if self._diffuse is not None:
             # Out-of-scope examples have nothing in common, so their centroid means little: nearest example only.
             k = self._diffuse
@@ -320,11 +334,13 @@ def _build_parts(pairs: Sequence[tuple[Sequence[str], str]], linear: bool) -> di
     vectors = [_weigh(count, idf) for count in counts]
     vocabulary = frozenset(t for tokens, _ in pairs for t in tokens)
     model = train(vectors, labels, len(intents)) if linear else None
+    letters = fit_letters([tokens for tokens, _ in pairs], labels, len(intents)) if linear else None
     return {"idf": idf, "intents": intents,
             "centroids": index_cache.pack(_centroid_postings(vectors, labels, len(intents))),
             "examples": _example_postings(vectors), "example_intent": labels,
             "deletions": _deletion_index(vocabulary), "vocabulary": vocabulary,
-            "linear": (index_cache.pack(model.weights), list(model.bias)) if model is not None else None}
+            "linear": (index_cache.pack(model.weights), list(model.bias)) if model is not None else None,
+            "letters": letters.pack() if letters is not None else None}
 
 
 def _idf(counts: Sequence[Counter[str]]) -> dict[str, float]:
