@@ -85,7 +85,6 @@ def test_near_copy_measure(text: str, expected: float) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_no_evaluation_sentence_or_near_copy_is_in_intents() -> None:
     copies = [(kind, text) for kind, text in set_sentences()
               if len(words(text)) >= 3 and nearest_copy(text) >= NEAR_COPY]
