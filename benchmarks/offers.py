@@ -7,6 +7,7 @@ python -m benchmarks.offers --rules-only  # the rules without the model (add --d
 python -m benchmarks.offers --errors # the dev items the detector gets wrong, to tune on dev only
 python -m benchmarks.offers --errors --dev2  # the same for dev2 (benchmarks/sets/offers_dev2.yml, a new writer)
 python -m benchmarks.offers --errors --train # the same for the labelled offers of knowledge/cek/contoh_tawaran/
+python -m benchmarks.offers --fresh FILE     # a new labelled offers file nobody has tuned on: aggregates only
 
 "train" is the labelled offers the model is trained on, so its numbers there flatter the model; its honest
 numbers are the cross-validated ones of `python -m benchmarks.tune_offers`.
@@ -34,10 +35,14 @@ TRAIN = ROOT / "knowledge" / "cek" / "contoh_tawaran"
 TARGET = 0.90
 
 
+def load_file(path: Path) -> list[dict]:
+    """The offers of one labelled file (`offers:` with text, warnings, good)."""
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["offers"])
+
+
 def load(split: str) -> list[dict]:
     if split == "train":
-        return [item for path in sorted(TRAIN.glob("*.yml"))
-                for item in yaml.safe_load(path.read_text(encoding="utf-8"))["offers"]]
+        return [item for path in sorted(TRAIN.glob("*.yml")) for item in load_file(path)]
     items = yaml.safe_load((DEV2 if split == "dev2" else SET).read_text(encoding="utf-8"))["offers"]
     return [item for item in items if item["split"] == split]
 
@@ -46,7 +51,7 @@ def counts(rules, items: list[dict], model: OfferModel | None = None) -> tuple[C
     tp, fp, fn = Counter(), Counter(), Counter()
     for item in items:
         got = set(find_signs(rules, item["text"], model))
-        want = set(item["warnings"]) | set(item["good"])
+        want = set(item.get("warnings") or []) | set(item.get("good") or [])
         for sign in got & want:
             tp[sign] += 1
         for sign in got - want:
@@ -67,6 +72,8 @@ def main() -> None:
     parser.add_argument("--dev2", action="store_true", help="with --errors: mistakes on dev2")
     parser.add_argument("--dev", action="store_true", help="labelled offers, dev and dev2 only, no test numbers")
     parser.add_argument("--rules-only", action="store_true", help="the rules without the learned model")
+    parser.add_argument("--fresh", type=Path, metavar="FILE",
+                        help="per-sign numbers on one labelled offers file only (no items shown, no test numbers)")
     args = parser.parse_args()
     rules, problems = read_offer_rules(ROOT / "knowledge", date.today())
     assert rules is not None, problems
@@ -78,9 +85,18 @@ def main() -> None:
             if got != want:
                 print(f"[{n}] lebih: {sorted(got - want)} kurang: {sorted(want - got)}\n{item['text']}\n")
         return
-    splits = ("train", "dev", "dev2") if args.dev else ("train", "dev", "dev2", "test")
+    if args.fresh:
+        table = {"fresh": counts(rules, load_file(args.fresh), model)}
+    else:
+        splits = ("train", "dev", "dev2") if args.dev else ("train", "dev", "dev2", "test")
+        table = {split: counts(rules, load(split), model) for split in splits}
+    print_table(table)
+
+
+def print_table(table: dict[str, tuple[Counter, Counter, Counter]]) -> None:
+    """Per-sign precision and recall for each part, and the micro average."""
+    splits = list(table)
     last = splits[-1]
-    table = {split: counts(rules, load(split), model) for split in splits}
     print("| tanda | jenis | " + " | ".join(f"{s} presisi | {s} recall" for s in splits) + f" | {last} n |")
     print("|---|---|" + "---:|---:|" * len(splits) + "---:|")
     totals = {split: [0, 0, 0] for split in table}

@@ -27,29 +27,43 @@ SALARY_NON_PLACEMENT = 10.0
 SALARY_HIGH_WAGE = 30.0
 _HIGH_WAGE_PLACES = re.compile(
     r"\b(korea|korsel|jepang|japan|jerman|germany|eropa|europe|belanda|inggris|england|australia|selandia baru|"
-    r"new zealand|amerika|usa|kanada|canada)\b")
+    r"new zealand|amerika|(?<!son )(?<!sonde )(?<!tra )(?<!tdk )(?<!ga )usa|kanada|canada)\b")
 # Where legal wages for these jobs are low (Malaysia, Brunei: about RM 1,500-2,500, i.e. 5-9 million), "far
 # above" starts lower, as for scam hubs (the labelled offers agree: RM 3,500 for palm oil work is a lure).
 SALARY_LOW_WAGE = 10.0
 _LOW_WAGE_PLACES = re.compile(
     r"\b(malaysia|malay|sabah|sarawak|johor|selangor|penang|kuching|tawau|kuala lumpur|kl|lahad datu|keningau|"
+    r"sandakan|kota kinabalu|kinabalu|miri|sibu|bintulu|labuan|melaka|malacca|perak|ipoh|pahang|kedah|klang|"
     r"brunei|kalimantan)\b")
-# Pay stated per week ("3jt/minggu", right after the amount) is four times that a month.
-_PER_WEEK = re.compile(r"\s*(?:/|per |tiap |se)\s*(?:minggu|mgg|week)\b")
+# Cafe, karaoke, spa and bar work pays little anywhere; high pay for it is the classic lure into sexual
+# exploitation, so "far above" starts as low as for scam hubs.
+_LURE_JOBS = re.compile(r"\b(kafe|cafe|café|karaoke|ktv|pemandu lagu|lc|hostess|bar|pub|club|klub|spa|pijat|"
+                        r"massage|terapis|therapist)\b")
+# Pay stated per week ("3jt/minggu", right after the amount) is four times that a month; per day ("150 ringgit
+# satu hari") about 26 working days.
+_PER_WEEK = re.compile(r"\s*(?:/|per |tiap |se|a |one )\s*(?:minggu|mgg|week)\b")
+_PER_DAY = re.compile(r"\s*(?:/|per |tiap |se|sa |satu |1 |a |one )\s*(?:hari|hr|day)\b")
+WORKING_DAYS = 26.0
 # Rough rupiah value (in millions) of one unit, only to compare with the limits above; never shown to anyone.
 CURRENCY_MILLIONS = {
     "usd": 0.016, "$": 0.016, "us$": 0.016, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
     "ringgit": 0.0035, "hk$": 0.002, "nt$": 0.0005, "bnd": 0.012, "sar": 0.0043, "riyal": 0.0043, "rial": 0.0043,
     "dinar": 0.05, "omr": 0.042, "pln": 0.004, "yen": 0.0001, "won": 0.000012, "rp": 0.000001,
     "hkd": 0.002, "ntd": 0.0005, "aed": 0.0044, "dirham": 0.0044, "qr": 0.0044, "qar": 0.0044, "bhd": 0.043,
-    "kwd": 0.053, "myr": 0.0035,
+    "kwd": 0.053, "myr": 0.0035, "thb": 0.00045, "baht": 0.00045,
 }
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
 _MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\b")
-_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|\$)\.?\s*{_NUMBER}")
+# A range names its top too: "RM 2.000-5.000".
+_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|thb|\$)\.?\s*{_NUMBER}"
+                     rf"(?:\s*(?:-|s/d|sampai)\s*(?:rm|sgd|usd|\$)?\s*{_NUMBER})?")
 _AFTER = re.compile(rf"{_NUMBER}\s*(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|yen|won|hkd|ntd|"
-                    r"aed|dirham|qr|qar|bhd|kwd|myr)\b")
-_SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income)\b")
+                    r"aed|dirham|qr|qar|bhd|kwd|myr|thb|baht)\b")
+# "3-4 juta won": millions of a foreign currency.
+_MILLIONS_OF = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\s+(won|yen)\b")
+_SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income|pay|paid|wages?)\b|/(?:month|bulan|bln)\b")
+# An amount right after a fee word is money asked, not pay ("biaya 20 juta ..., sisanya potong gaji").
+_FEE_WORD = re.compile(r"\b(biaya|fee|dp|deposit|bayar|byr|transfer|tf|ongkos|uang|utang|hutang|cicil\w*|potong gaji)\b")
 _AGE_RANGE = re.compile(r"\b(?:umur|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*(?:-|s/d|sampai)\s*\d{1,2}")
 _AGE_ONE = re.compile(r"\b(?:umur|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
 _AGE_YEARS = re.compile(r"\b(\d{1,2})\s*(?:-|s/d)\s*\d{1,2}\s*(?:th|thn|tahun)\b")
@@ -196,19 +210,38 @@ def monthly_pay_millions(text: str) -> float:
     for clause in clauses(text):
         if not _SALARY_WORD.search(clause):
             continue
+        foreign = {m.start() for m in _MILLIONS_OF.finditer(clause)}
+        for match in _MILLIONS_OF.finditer(clause):
+            if _is_pay(clause, match.start()):
+                top = max(_number(match.group(1)), _number(match.group(2)))
+                best = max(best, _scale(clause, match.end()) * top * 1_000_000 * CURRENCY_MILLIONS[match.group(3)])
         for match in _MILLIONS.finditer(clause):
+            if match.start() in foreign or not _is_pay(clause, match.start()):
+                continue
             scale = _scale(clause, match.end())
             best = max(best, scale * _number(match.group(1)), scale * _number(match.group(2)))
         for match in _BEFORE.finditer(clause):
-            best = max(best, _scale(clause, match.end()) * _number(match.group(2)) * CURRENCY_MILLIONS[match.group(1)])
+            if _is_pay(clause, match.start()):
+                top = max(_number(match.group(2)), _number(match.group(3)))
+                best = max(best, _scale(clause, match.end()) * top * CURRENCY_MILLIONS[match.group(1)])
         for match in _AFTER.finditer(clause):
-            best = max(best, _scale(clause, match.end()) * _number(match.group(1)) * CURRENCY_MILLIONS[match.group(2)])
+            if _is_pay(clause, match.start()):
+                best = max(best, _scale(clause, match.end()) * _number(match.group(1)) * CURRENCY_MILLIONS[match.group(2)])
     return best
+
+
+def _is_pay(clause: str, start: int) -> bool:
+    """The amount is pay unless the nearest money word before it is a fee word."""
+    salary = [m.end() for m in _SALARY_WORD.finditer(clause, 0, start)]
+    fee = [m.end() for m in _FEE_WORD.finditer(clause, 0, start)]
+    return not fee or (bool(salary) and max(salary) > max(fee))
 
 
 def _scale(clause: str, end: int) -> float:
     """How many times an amount ending at `end` is paid a month."""
-    return 4.0 if _PER_WEEK.match(clause, end) else 1.0
+    if _PER_WEEK.match(clause, end):
+        return 4.0
+    return WORKING_DAYS if _PER_DAY.match(clause, end) else 1.0
 
 
 def youngest_age(text: str) -> int | None:
@@ -220,7 +253,7 @@ def youngest_age(text: str) -> int | None:
 def _check(sign: Sign, text: str, found: set[str]) -> bool:
     if sign.check == "gaji":
         pay = monthly_pay_millions(text)
-        if "negara_bukan_penempatan" in found:
+        if "negara_bukan_penempatan" in found or _LURE_JOBS.search(text):
             limit = SALARY_NON_PLACEMENT
         elif _HIGH_WAGE_PLACES.search(text):
             limit = SALARY_HIGH_WAGE
