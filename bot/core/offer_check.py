@@ -64,8 +64,8 @@ _MILLIONS_OF = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:
 _SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income|pay|paid|wages?)\b|/(?:month|bulan|bln)\b")
 # An amount right after a fee word is money asked, not pay ("biaya 20 juta ..., sisanya potong gaji").
 _FEE_WORD = re.compile(r"\b(biaya|fee|dp|deposit|bayar|byr|transfer|tf|ongkos|uang|utang|hutang|cicil\w*|potong gaji)\b")
-_AGE_RANGE = re.compile(r"\b(?:umur|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*(?:-|s/d|sampai)\s*\d{1,2}")
-_AGE_ONE = re.compile(r"\b(?:umur|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
+_AGE_RANGE = re.compile(r"\b(?:umur|umr|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*(?:-|s/d|sampai)\s*\d{1,2}")
+_AGE_ONE = re.compile(r"\b(?:umur|umr|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
 _AGE_YEARS = re.compile(r"\b(\d{1,2})\s*(?:-|s/d)\s*\d{1,2}\s*(?:th|thn|tahun)\b")
 _AGE_UP = re.compile(r"\b(\d{1,2})\s*(?:th|thn|tahun)\s*ke\s*atas\b")
 # A question mark stays with its sentence ("Kontrak? Nanti aja di sana"); dots inside numbers do not split.
@@ -294,9 +294,10 @@ def rule_signs(rules: OfferRules, text: str) -> set[str]:
     scopes = {"kalimat": clauses(prepared), "teks": [prepared]}
     found: set[str] = set()
     for sign in rules.signs:
-        hit = any(_matches(p, part, sign.negation) and not any(_matches(n, part) for n in sign.not_if)
-                  for part in scopes[sign.scope] for p in sign.patterns)
-        if hit or (sign.check and _check(sign, prepared, found)):
+        # The built-in check reads the same parts as the patterns and is cancelled by the same not_if.
+        parts = [part for part in scopes[sign.scope] if not any(_matches(n, part) for n in sign.not_if)]
+        if any(_matches(p, part, sign.negation) for part in parts for p in sign.patterns) or (
+                sign.check and any(_check(sign, part, found) for part in parts)):
             found.add(sign.id)
     return found
 
