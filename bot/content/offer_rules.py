@@ -27,7 +27,7 @@ KINDS = {"bahaya": WARNING_IDS, "baik": GOOD_IDS}
 SCOPES = ("kalimat", "teks")
 CHECKS = ("gaji", "umur")
 SIGN_FIELDS: dict[str, type] = {
-    "id": str, "kind": str, "title": str, "why": str, "scope": str, "patterns": list, "not_if": list,
+    "id": str, "kind": str, "title": str, "why": str, "scope": str, "patterns": list, "sure": list, "not_if": list,
     "check": str, "negation": bool, "sources": list, "checked": date,
 }
 SIGN_REQUIRED = {"id", "kind", "title", "why", "scope", "patterns", "sources", "checked"}
@@ -58,6 +58,8 @@ class Sign:
     checked: date
     # True: a match right after a negation word ("tidak lewat Batam", "son usah BLK") does not count.
     negation: bool = False
+    # Patterns that find the sign like `patterns` but that the learned model may never overrule ("sponsor").
+    sure: tuple[Pattern, ...] = ()
 
     @property
     def is_warning(self) -> bool:
@@ -173,6 +175,10 @@ def _read_sign(where: Where, item: LineDict, today: date) -> tuple[Sign | None, 
     if "not_if" in item and "not_if" not in bad:
         not_if, found = _patterns(where, item, "not_if")
         problems += found
+    sure: tuple[Pattern, ...] = ()
+    if "sure" in item and "sure" not in bad:
+        sure, found = _patterns(where, item, "sure")
+        problems += found
     sources: tuple[Source, ...] = ()
     if "sources" not in bad:
         sources, found = _sources(where, item)
@@ -190,7 +196,8 @@ def _read_sign(where: Where, item: LineDict, today: date) -> tuple[Sign | None, 
     if any(p.is_error for p in problems) or checked is None:
         return None, problems
     return Sign(sign_id, item["kind"], item["title"].strip(), " ".join(item["why"].split()), item["scope"],
-                patterns, not_if, item.get("check", ""), sources, checked, bool(item.get("negation", False))), problems
+                patterns, not_if, item.get("check", ""), sources, checked, bool(item.get("negation", False)),
+                sure), problems
 
 
 def _read_question(where: Where, item: LineDict, sign_ids: set[str]) -> tuple[Question | None, list[Problem]]:

@@ -64,7 +64,8 @@ _MILLIONS_OF = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:
 _SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income|pay|paid|wages?)\b|/(?:month|bulan|bln)\b")
 # An amount right after a fee word is money asked, not pay ("biaya 20 juta ..., sisanya potong gaji").
 _FEE_WORD = re.compile(r"\b(biaya|fee|dp|deposit|bayar|byr|transfer|tf|ongkos|uang|utang|hutang|cicil\w*|potong gaji)\b")
-_AGE_RANGE = re.compile(r"\b(?:umur|umr|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*(?:-|s/d|sampai)\s*\d{1,2}")
+_AGE_RANGE = re.compile(r"\b(?:umur|umr|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*"
+                        r"(?:-|s/d|sampai)\s*\d{1,2}")
 _AGE_ONE = re.compile(r"\b(?:umur|umr|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
 _AGE_YEARS = re.compile(r"\b(\d{1,2})\s*(?:-|s/d)\s*\d{1,2}\s*(?:th|thn|tahun)\b")
 _AGE_UP = re.compile(r"\b(\d{1,2})\s*(?:th|thn|tahun)\s*ke\s*atas\b")
@@ -282,22 +283,24 @@ def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) ->
     the model is nearly sure is wrong is dropped."""
     found = rule_signs(rules, text)
     added, dropped = (learned_model(rules) if model is None else model).judge(text, found)
-    found = (found | added) - dropped
+    found = (found | added) - (dropped - rule_signs(rules, text, sure_only=True))
     if "tanpa_kontrak" in found:
         found.discard("kontrak_tertulis")  # "signed, but abroad / not read / kept by the office": no contract yet
     return [s.id for s in rules.signs if s.id in found]
 
 
-def rule_signs(rules: OfferRules, text: str) -> set[str]:
-    """Ids of the signs the admin-edited rules find in the text."""
+def rule_signs(rules: OfferRules, text: str, sure_only: bool = False) -> set[str]:
+    """Ids of the signs the admin-edited rules find in the text (`sure_only`: only those a `sure` pattern found,
+    which the learned model may not drop)."""
     prepared = prepare(text)
     scopes = {"kalimat": clauses(prepared), "teks": [prepared]}
     found: set[str] = set()
     for sign in rules.signs:
         # The built-in check reads the same parts as the patterns and is cancelled by the same not_if.
         parts = [part for part in scopes[sign.scope] if not any(_matches(n, part) for n in sign.not_if)]
-        if any(_matches(p, part, sign.negation) for part in parts for p in sign.patterns) or (
-                sign.check and any(_check(sign, part, found) for part in parts)):
+        patterns = sign.sure if sure_only else sign.patterns + sign.sure
+        if any(_matches(p, part, sign.negation) for part in parts for p in patterns) or (
+                not sure_only and sign.check and any(_check(sign, part, found) for part in parts)):
             found.add(sign.id)
     return found
 
