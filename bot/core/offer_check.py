@@ -46,16 +46,16 @@ _PER_DAY = re.compile(r"\s*(?:/|per |tiap |se|sa |satu |1 |a |one )\s*(?:hari|hr
 WORKING_DAYS = 26.0
 # Rough rupiah value (in millions) of one unit, only to compare with the limits above; never shown to anyone.
 CURRENCY_MILLIONS = {
-    "usd": 0.016, "$": 0.016, "us$": 0.016, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
+    "usd": 0.016, "$": 0.016, "us$": 0.016, "s$": 0.012, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
     "ringgit": 0.0035, "hk$": 0.002, "nt$": 0.0005, "bnd": 0.012, "sar": 0.0043, "riyal": 0.0043, "rial": 0.0043,
     "dinar": 0.05, "omr": 0.042, "pln": 0.004, "yen": 0.0001, "won": 0.000012, "rp": 0.000001,
     "hkd": 0.002, "ntd": 0.0005, "aed": 0.0044, "dirham": 0.0044, "qr": 0.0044, "qar": 0.0044, "bhd": 0.043,
     "kwd": 0.053, "myr": 0.0035, "thb": 0.00045, "baht": 0.00045,
 }
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
-_MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\b")
+_MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt|million)\b")
 # A range names its top too: "RM 2.000-5.000".
-_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|thb|\$)\.?\s*{_NUMBER}"
+_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|s\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|thb|\$)\.?\s*{_NUMBER}"
                      rf"(?:\s*(?:-|s/d|sampai)\s*(?:rm|sgd|usd|\$)?\s*{_NUMBER})?")
 _AFTER = re.compile(rf"{_NUMBER}\s*(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|yen|won|hkd|ntd|"
                     r"aed|dirham|qr|qar|bhd|kwd|myr|thb|baht)\b")
@@ -231,8 +231,14 @@ def monthly_pay_millions(text: str) -> float:
     return best
 
 
+# "son ada yang 10 juta": an amount denied, not promised.
+_DENIED = re.compile(r"\b(?:son|sonde|tidak|tdk|gak|ga|bukan|tak) (?:ada )?(?:yang |yg |sampai |sampe )?$")
+
+
 def _is_pay(clause: str, start: int) -> bool:
-    """The amount is pay unless the nearest money word before it is a fee word."""
+    """The amount is pay unless the nearest money word before it is a fee word, or it is denied."""
+    if _DENIED.search(clause, 0, start):
+        return False
     salary = [m.end() for m in _SALARY_WORD.finditer(clause, 0, start)]
     fee = [m.end() for m in _FEE_WORD.finditer(clause, 0, start)]
     return not fee or (bool(salary) and max(salary) > max(fee))
