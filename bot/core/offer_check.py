@@ -35,6 +35,11 @@ _LOW_WAGE_PLACES = re.compile(
     r"\b(malaysia|malay|sabah|sarawak|johor|selangor|penang|kuching|tawau|kuala lumpur|kl|lahad datu|keningau|"
     r"sandakan|kota kinabalu|kinabalu|miri|sibu|bintulu|labuan|melaka|malacca|perak|ipoh|pahang|kedah|klang|"
     r"brunei|kalimantan)\b")
+# In the Gulf, domestic and service work pays about 1,500 riyal or dirham (6-7 million); 12 million for it is
+# already a lure (the labelled offers agree), while a driver's 2,500 riyal is not.
+SALARY_GULF = 11.0
+_GULF_PLACES = re.compile(r"\b(dubai|abu dhabi|sharjah|uea|uae|emirat\w*|qatar|doha|saudi|arab|riyadh|jeddah|kuwait\w*|"
+                          r"oman|muscat|bahrain)\b")
 # Cafe, karaoke, spa and bar work pays little anywhere; high pay for it is the classic lure into sexual
 # exploitation, so "far above" starts as low as for scam hubs.
 _LURE_JOBS = re.compile(r"\b(kafe|cafe|café|karaoke|ktv|pemandu lagu|lc|hostess|bar|pub|club|klub|spa|pijat|"
@@ -262,6 +267,8 @@ def _check(sign: Sign, text: str, found: set[str]) -> bool:
         pay = monthly_pay_millions(text)
         if "negara_bukan_penempatan" in found or _LURE_JOBS.search(text):
             limit = SALARY_NON_PLACEMENT
+        elif _GULF_PLACES.search(text):
+            limit = SALARY_GULF
         elif _HIGH_WAGE_PLACES.search(text):
             limit = SALARY_HIGH_WAGE
         else:
