@@ -69,18 +69,22 @@ def pr(got: Sequence[bool], want: Sequence[bool]) -> str:
 
 
 def table(title: str, ruled: Sequence[bool], scores: Sequence[float], want: Sequence[bool],
-          vetoed: Sequence[bool], threshold: float) -> None:
+          vetoed: Sequence[bool], threshold: float, sure: Sequence[bool] | None = None) -> None:
     """Rules alone, the model alone, rules OR the model (where the rules do not veto it) per threshold, and
-    with the threshold in use, rule hits the model scores below a floor dropped."""
+    with the threshold in use and the next one up, rule hits the model scores below a floor dropped (never the
+    hits of the rules' `sure` patterns)."""
+    sure = sure if sure is not None else [False] * len(ruled)
     print(f"  {title}")
     print(f"    aturan saja              {pr(ruled, want)}")
     print(f"    model saja >= 0.5        {pr([s >= 0.5 for s in scores], want)}")
     for t in GRID:
         got = [r or (s >= t and not v) for r, s, v in zip(ruled, scores, vetoed, strict=True)]
         print(f"    aturan ATAU model >= {t}  {pr(got, want)}")
-    for floor in FLOOR_GRID:
-        got = [(r and s >= floor) or (s >= threshold and not v) for r, s, v in zip(ruled, scores, vetoed, strict=True)]
-        print(f"    >= {threshold}, aturan dibuang < {floor}  {pr(got, want)}")
+    for limit in (threshold, round(threshold + 0.1, 2)):
+        for floor in FLOOR_GRID:
+            got = [(r and (s >= floor or u)) or (s >= limit and not v)
+                   for r, s, v, u in zip(ruled, scores, vetoed, sure, strict=True)]
+            print(f"    >= {limit}, aturan dibuang < {floor}  {pr(got, want)}")
 
 
 def labelled() -> tuple[list[OfferExample], list[str]]:
@@ -105,31 +109,37 @@ def main() -> None:
     examples, groups = labelled()
     vectors = [features(e.text) for e in examples]
     ruled = [rule_signs(rules, e.text) for e in examples]
+    sure = [rule_signs(rules, e.text, sure_only=True) for e in examples]
     tuning = {split: load(split) for split in ("dev", "dev2")}
     tuning_ruled = {split: [rule_signs(rules, item["text"]) for item in items] for split, items in tuning.items()}
+    tuning_sure = {split: [rule_signs(rules, item["text"], sure_only=True) for item in items]
+                   for split, items in tuning.items()}
     tuning_vectors = {split: [features(item["text"]) for item in items] for split, items in tuning.items()}
     for sign in WARNING_IDS + GOOD_IDS if args.all else LEARNED_SIGNS:
         print(f"== {sign}")
         want = [sign in e.signs for e in examples]
         hits = [sign in r for r in ruled]
+        sure_hits = [sign in r for r in sure]
         veto = set(UNLESS.get(sign, ()))
         vetoed = [bool(r & veto) for r in ruled]
         threshold = THRESHOLDS.get(sign, 0.5)
         for c in args.c:
             print(f" C {c}")
             table(f"cross-validation, {FOLDS} folds over {len(examples)} offers", hits,
-                  cross_scores(vectors, want, c), want, vetoed, threshold)
+                  cross_scores(vectors, want, c), want, vetoed, threshold, sure_hits)
             scores = writer_scores(vectors, want, groups, c)
             for group in sorted(set(groups)):
                 part = [i for i, g in enumerate(groups) if g == group]
                 table(f"writer to writer: trained without {group}, scored on it", [hits[i] for i in part],
-                      [scores[i] for i in part], [want[i] for i in part], [vetoed[i] for i in part], threshold)
+                      [scores[i] for i in part], [want[i] for i in part], [vetoed[i] for i in part], threshold,
+                      [sure_hits[i] for i in part])
             model = fit_sign(vectors, want, c)
             for split, items in tuning.items():
                 split_want = [sign in set(item["warnings"]) | set(item["good"]) for item in items]
                 table(f"{split}, model trained on every labelled offer", [sign in r for r in tuning_ruled[split]],
                       [model.probability(v) for v in tuning_vectors[split]], split_want,
-                      [bool(r & veto) for r in tuning_ruled[split]], threshold)
+                      [bool(r & veto) for r in tuning_ruled[split]], threshold,
+                      [sign in r for r in tuning_sure[split]])
         print(f"  threshold in use: {THRESHOLDS.get(sign, 'none')}, floor in use: {FLOORS.get(sign, 'none')}")
 
 

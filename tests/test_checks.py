@@ -103,18 +103,79 @@ def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None
     assert (sign in find_signs(checker.rules, text)) is fires
 
 
+# Generalisations of the third round: who is (not) an individual recruiter, other visa wordings, speed promises
+# versus one's own schedule, daily/ranged/foreign pay, ages, company work in the Gulf, warnings about money.
+@pytest.mark.parametrize(("text", "sign", "fires"), [
+    ("Saya mama Yuliana dari Maumere, anak saya mau kerja di Hong Kong", "perekrut_perorangan", False),
+    ("Om Ardi sponsor lapangan PT Sinar Flores datang ke rumah cari anak muda", "perekrut_perorangan", True),
+    ("Beta pung kaka karja di PT Sumber Rejeki, dia suru beta daftar sendiri di Disnaker", "perekrut_perorangan",
+     False),
+    ("Anak saya didatangi orang dari PT Cahaya Timur kemarin", "perekrut_perorangan", False),
+    ("Info lebih lanjut WA admin 0812-xxxx", "perekrut_perorangan", False),
+    ("Saya sudah daftar di Disnaker. Teman saya yang sudah dua tahun di Malaysia cuma dapat gaji 5 juta, jadi saya "
+     "tanya dulu ke PT.", "perekrut_perorangan", False),
+    ("Tetangga kami dulu dideportasi dari Johor dan sekarang sakit di rumah.", "perekrut_perorangan", False),
+    ("Sy ad lowongan jaga toko di Sarawak, minat japri", "perekrut_perorangan", True),
+    ("Kami tidak bekerja sama dengan sponsor atau calo", "perekrut_perorangan", False),
+    ("Masuk guna paspor melancong dulu", "visa_bukan_kerja", True),
+    ("Cukup pakai visitor visa, nanti diganti di sana", "visa_bukan_kerja", True),
+    ("Masuk visa free (turis) 30 hari", "visa_bukan_kerja", True),
+    ("Permit kerja nanti dibuat selepas sampai", "visa_bukan_kerja", True),
+    ("Ga ush urus paspor dan visa, nanti dibantu nyebrang", "visa_bukan_kerja", True),
+    ("Free visa dan tiket dari majikan", "visa_bukan_kerja", False),
+    ("Proses 2 mgg jadi, tinggal tunggu tiket", "proses_kilat", True),
+    ("You can come next week", "proses_kilat", True),
+    ("No need ujian bahasa", "proses_kilat", True),
+    ("Jangan percaya yang janji tanpa tes", "proses_kilat", False),
+    ("Lusa saya terbang ke Taipei, tiket sudah di tangan", "proses_kilat", False),
+    ("Nanti di sana langsung kerja", "proses_kilat", False),
+    ("Kerja bangunan di Kuching, gaji 140 ringgit sehari", "gaji_tidak_wajar", True),
+    ("Kerja pabrik di Korea, gaji 4 juta won sebulan", "gaji_tidak_wajar", True),
+    ("Kilang di Johor, gaji RM 1.800-4.500", "gaji_tidak_wajar", True),
+    ("Kerja karaoke di Batam, gaji 12 juta", "gaji_tidak_wajar", True),
+    ("Biaya 25 juta, sisanya potong gaji", "gaji_tidak_wajar", False),
+    ("Dia bilang son ada yang 15 juta, gaji kebun di Sabah cuma RM 1.600", "gaji_tidak_wajar", False),
+    ("Jaga anak di Dubai, gaji 13 juta", "gaji_tidak_wajar", True),
+    ("Sopir truk di Riyadh, gaji 2.500 riyal", "gaji_tidak_wajar", False),
+    ("Dicari cewek umr 15-25 untuk rumah makan", "di_bawah_umur", True),
+    ("Umur 17 ok asal tinggi", "di_bawah_umur", True),
+    ("PT tolak karena adik baru 16 tahun", "di_bawah_umur", False),
+    ("Om itu sudah 12 tahun di Sabah", "di_bawah_umur", False),
+    ("Cleaning service rumah sakit di Riyadh lewat perusahaan, bukan rumah tangga", "prt_timur_tengah", False),
+    ("Jaga ana di rumah orang di Kuwait", "prt_timur_tengah", True),
+    ("Housekeeping hotel dan mall di Doha", "prt_timur_tengah", False),
+    ("Program SPSK penata laksana rumah tangga ke Saudi lewat syarikah", "prt_timur_tengah", False),
+    ("Hati-hati calo yang janji lulus asal bayar 15jt", "bayar_sebelum_berangkat", False),
+    ("Pendaftaran gratis, tidak ada yang minta uang", "bayar_sebelum_berangkat", False),
+    ("Sponsor su kasi mama uang sirih 1 juta", "bayar_sebelum_berangkat", False),
+    ("Biaya proses 18 juta, bisa dicicil", "bayar_sebelum_berangkat", True),
+    ("Biaya 30jt lunas sebelum terbang", "bayar_sebelum_berangkat", True),
+    ("Nanti kontrak ditandatangani di Kupang sebelum berangkat", "kontrak_tertulis", True),
+    ("Penandatanganan perjanjian kerja di LTSA hari Senin", "kontrak_tertulis", True),
+    ("Lowongan kebun di Tawau, gaji RM 1.700", "jalur_transit", False),
+    ("Naik kapal ke Nunukan lalu nyebrang ke Tawau", "jalur_transit", True),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
+def test_sign_rules_generalise(checker: Checker, text: str, sign: str, fires: bool) -> None:
+    assert checker.rules is not None
+    assert (sign in find_signs(checker.rules, text)) is fires
+
+
 @pytest.mark.parametrize(("text", "millions"), [
     ("Gaji 15-25 JUTA/bulan", 25.0), ("Gaji 7,5jt", 7.5), ("Gaji SGD 3.500", 42.0), ("Biaya 35jt", 0.0),
     ("Gaji Rp 30.000.000", 30.0), ("Gaji dua puluh lima juta", 25.0), ("Gaji satu juta lima ratus", 1.5),
-    ("Gaji 3jt/minggu", 12.0), ("Gaji 6 juta, libur sekali seminggu", 6.0),
+    ("Gaji 3jt/minggu", 12.0), ("Gaji 6 juta, libur sekali seminggu", 6.0), ("Gaji 200 ringgit satu hari", 18.2),
+    ("Gaji RM 2.000-4.000", 14.0), ("Salary 2-3 juta won", 36.0), ("Biaya 20 juta, sisanya potong gaji", 0.0),
+    ("Pay S$1.000 a month", 12.0),
 ], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay", "rupiah", "words", "words-short-tail",
-        "per-week", "week-not-pay"])
+        "per-week", "week-not-pay", "per-day", "currency-range", "millions-of-won", "fee-before-pay-word",
+        "singapore-dollar"])
 def test_pay_parsing(text: str, millions: float) -> None:
     assert monthly_pay_millions(prepare(text)) == pytest.approx(millions)
 
 
 @pytest.mark.parametrize(("text", "age"), [("umur 15", 15), ("wanita 16-25 th", 16), ("usia 17 th ke atas", 17),
-                                           ("gaji 15-25 juta", None)], ids=["one", "range", "and-up", "not-age"])
+                                           ("gaji 15-25 juta", None), ("umr 16-30", 16)],
+                         ids=["one", "range", "and-up", "not-age", "short-form"])
 def test_youngest_age(text: str, age: int | None) -> None:
     assert youngest_age(text) == age
 
