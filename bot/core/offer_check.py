@@ -74,6 +74,7 @@ _AGE_RANGE = re.compile(r"\b(?:umur|umr|usia|u|wanita|pria|perempuan|laki-laki)\
 _AGE_ONE = re.compile(r"\b(?:umur|umr|usia)\b\W{0,3}(\d{1,2})\b(?!\s*(?:-|s/d)\s*\d)")
 _AGE_YEARS = re.compile(r"\b(\d{1,2})\s*(?:-|s/d)\s*\d{1,2}\s*(?:th|thn|tahun)\b")
 _AGE_UP = re.compile(r"\b(\d{1,2})\s*(?:th|thn|tahun)\s*ke\s*atas\b")
+_AGE_PLUS = re.compile(r"\b(?:age|umur|umr|usia)\W{0,3}(\d{1,2})\s*\+")  # "age 16+"
 # A question mark stays with its sentence ("Kontrak? Nanti aja di sana"); dots inside numbers do not split.
 # Nor do the dots of short forms that lead into what follows ("Hub. Bunda Sari", "rek. pribadi", "No. WA").
 _CLAUSE_END = re.compile(r"[\n!;]+|(?<=\?)\s+|(?<!\bhub)(?<!\bno)(?<!\brek)(?<!\bbpk)(?<!\bmr)(?<!\bmrs)(?<!\bjl)"
@@ -258,7 +259,7 @@ def _scale(clause: str, end: int) -> float:
 
 def youngest_age(text: str) -> int | None:
     """The lowest age the offer accepts, when it states one."""
-    ages = [int(m.group(1)) for regex in (_AGE_RANGE, _AGE_ONE, _AGE_YEARS, _AGE_UP) for m in regex.finditer(text)]
+    ages = [int(m.group(1)) for regex in (_AGE_RANGE, _AGE_ONE, _AGE_YEARS, _AGE_UP, _AGE_PLUS) for m in regex.finditer(text)]
     return min((a for a in ages if a >= 10), default=None)
 
 
