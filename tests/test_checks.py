@@ -154,6 +154,18 @@ def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None
     ("Penandatanganan perjanjian kerja di LTSA hari Senin", "kontrak_tertulis", True),
     ("Lowongan kebun di Tawau, gaji RM 1.700", "jalur_transit", False),
     ("Naik kapal ke Nunukan lalu nyebrang ke Tawau", "jalur_transit", True),
+    ("Kalau ragu, tanya dulu ke Disnaker kabupaten", "daftar_disnaker", False),
+    ("Anak saya sudah daftar di Disnaker Sikka minggu lalu", "daftar_disnaker", True),
+    ("Pastikan lewat PT yang resmi dan berizin", "pt_berizin", False),
+    ("Kami sekeluarga liburan ke Bangkok pakai visa turis, tidak kerja", "visa_bukan_kerja", False),
+    ("Masuk pakai paspor biasa, dapat cap 1 bulan di perbatasan", "visa_bukan_kerja", True),
+    ("Umur adik masih 16 tapi katanya boleh ikut", "di_bawah_umur", True),
+    ("Waitress wanted, age 16+ welcome", "di_bawah_umur", True),
+    ("The agent wants 6 million rupiah for the ticket first", "bayar_sebelum_berangkat", True),
+    ("Jika ada orang yang meminta uang, laporkan ke BP3MI", "bayar_sebelum_berangkat", False),
+    ("Kontrak sudah ditandatangani di Kupang. Gajinya jelas, tapi tidak ada tulisan soal asuransi.", "tanpa_kontrak",
+     False),
+    ("Kemarin kami baca kontrak kerja sama-sama di kantor PT di Kupang", "kontrak_tertulis", True),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
 def test_sign_rules_generalise(checker: Checker, text: str, sign: str, fires: bool) -> None:
     assert checker.rules is not None

@@ -259,7 +259,8 @@ def _scale(clause: str, end: int) -> float:
 
 def youngest_age(text: str) -> int | None:
     """The lowest age the offer accepts, when it states one."""
-    ages = [int(m.group(1)) for regex in (_AGE_RANGE, _AGE_ONE, _AGE_YEARS, _AGE_UP, _AGE_PLUS) for m in regex.finditer(text)]
+    ages = [int(m.group(1)) for regex in (_AGE_RANGE, _AGE_ONE, _AGE_YEARS, _AGE_UP, _AGE_PLUS)
+            for m in regex.finditer(text)]
     return min((a for a in ages if a >= 10), default=None)
 
 
