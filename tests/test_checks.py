@@ -147,6 +147,7 @@ def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None
     ("Program SPSK penata laksana rumah tangga ke Saudi lewat syarikah", "prt_timur_tengah", False),
     ("Hati-hati calo yang janji lulus asal bayar 15jt", "bayar_sebelum_berangkat", False),
     ("Pendaftaran gratis, tidak ada yang minta uang", "bayar_sebelum_berangkat", False),
+    ("Pendaftaran gratis, tapi biaya medical 2 juta dibayar sendiri", "bayar_sebelum_berangkat", True),
     ("Sponsor su kasi mama uang sirih 1 juta", "bayar_sebelum_berangkat", False),
     ("Biaya proses 18 juta, bisa dicicil", "bayar_sebelum_berangkat", True),
     ("Biaya 30jt lunas sebelum terbang", "bayar_sebelum_berangkat", True),
