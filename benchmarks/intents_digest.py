@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-
 # The danger model's labelled messages: the Rasa export (bot/rasa/export.py) does not carry them, so DIET trained
 # before they changed was still trained on the same data.
 NOT_FOR_RASA = frozenset({"contoh_bahaya.yml"})
