@@ -42,6 +42,7 @@ from bot.rasa.export import (  # noqa: E402
     DIET_EPOCHS,
     FALLBACK_THRESHOLD,
     NLU_FALLBACK,
+    config_yml,
     project_files,
     write_project,
 )
@@ -97,8 +98,11 @@ def as_topic(intent: str | None) -> str | None:
     return None if intent in REJECTED else intent
 
 
-def export(bundle: Bundle, target: Path, threshold: float = FALLBACK_THRESHOLD) -> Path:
-    write_project(project_files(bundle, threshold), target)
+def export(bundle: Bundle, target: Path, threshold: float = FALLBACK_THRESHOLD, epochs: int = DIET_EPOCHS) -> Path:
+    files = project_files(bundle, threshold)
+    if epochs != DIET_EPOCHS:
+        files["config.yml"] = config_yml(threshold, epochs)
+    write_project(files, target)
     return target
 
 
@@ -213,14 +217,14 @@ def stored_threshold() -> tuple[float, str]:
                                 "lama; jalankan --tune --sets untuk menyetel ulang)")
 
 
-def sets(python: str, bundle: Bundle, threshold: float, source: str) -> dict:
+def sets(python: str, bundle: Bundle, threshold: float, source: str, epochs: int = DIET_EPOCHS) -> dict:
     """Train (or restore) DIET on intents/ and score it on the understanding set's dev and test splits.
 
     Scored with benchmarks/understanding.py's own evaluate(), so the rule is the same as for our engine and the
     baselines. Only aggregates leave this function: no item text or prediction is printed or stored.
     """
     digest = intents_digest(ROOT / "intents")
-    project = export(bundle, WORKDIR / "project", threshold)
+    project = export(bundle, WORKDIR / "project", threshold, epochs)
     started = time.perf_counter()
     model, cached = train_nlu(python, project, "diet")
     train_s = time.perf_counter() - started
@@ -240,7 +244,7 @@ def sets(python: str, bundle: Bundle, threshold: float, source: str) -> dict:
         "rasa_version": rasa_version(python),
         "trained_on": date.today().isoformat(),
         "intents_sha": digest,
-        "epochs": DIET_EPOCHS,
+        "epochs": epochs,
         "fallback_threshold": threshold,
         "ambiguity_threshold": AMBIGUITY_THRESHOLD,
         "threshold_source": source,
@@ -256,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"ukur pada set pemahaman (dev dan test) -> {SETS_RESULT.relative_to(ROOT)}")
     parser.add_argument("--threshold", type=float, help="ambang FallbackClassifier untuk --sets (bawaan: hasil --tune "
                         "untuk intents/ ini, bila ada, atau ambang di bot/rasa/export.py)")
+    parser.add_argument("--epochs", type=int, default=DIET_EPOCHS,
+                        help=f"epoch DIET untuk --sets (bawaan {DIET_EPOCHS}, seperti proyek ekspor; kurang = lebih "
+                             "cepat tetapi bukan DIET bawaan, dan labelnya menyebut jumlah epoch)")
     args = parser.parse_args(argv)
     python = os.environ.get("KAWAN_RASA_PYTHON", "")
     if not python:
@@ -272,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sets:
         threshold, source = ((args.threshold, "diberikan dengan --threshold") if args.threshold is not None
                              else stored_threshold())
-        result = sets(python, bundle, threshold, source)
+        result = sets(python, bundle, threshold, source, args.epochs)
         SETS_RESULT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(json.dumps({k: v for k, v in result.items() if k != "splits"}, indent=2, ensure_ascii=False))
         rows = [understanding.Result(name="Rasa DIET", split=split, **values)

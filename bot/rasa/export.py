@@ -172,8 +172,8 @@ def rules_yml(bundle: Bundle) -> str:
     return _dump({"version": RASA_FORMAT, "rules": rules})
 
 
-def config_yml(threshold: float = FALLBACK_THRESHOLD) -> str:
-    return CONFIG_TEMPLATE.format(epochs=DIET_EPOCHS, seed=RANDOM_SEED, threshold=threshold,
+def config_yml(threshold: float = FALLBACK_THRESHOLD, epochs: int = DIET_EPOCHS) -> str:
+    return CONFIG_TEMPLATE.format(epochs=epochs, seed=RANDOM_SEED, threshold=threshold,
                                   ambiguity=AMBIGUITY_THRESHOLD, tuning=TUNING.format(threshold=threshold),
                                   answer=ACTION_ANSWER)
 
