@@ -137,7 +137,8 @@ def diet_results(splits: tuple[str, ...], path: Path | None = None) -> tuple[lis
     current = intents_digest(ROOT / "intents")
     stale = d["intents_sha"] != current
     # "USANG" before the bracket, so the per-topic table's short column name says it too.
-    label = (f"Rasa DIET {d['rasa_version']}{' USANG' if stale else ''} (ambang {d['fallback_threshold']:.2f}; "
+    label = (f"Rasa DIET {d['rasa_version']}{' USANG' if stale else ''} ({d['epochs']} epoch, "
+             f"ambang {d['fallback_threshold']:.2f}; "
              f"dilatih {d['trained_on']}, intents/ {d['intents_sha']})")
     rows = [Result(name=label, split=split, **d["splits"][split]) for split in splits if split in d["splits"]]
     trained = f"latihan {d['train_s']} s" if d.get("train_s") else "DIET dari cache latihan Rasa"

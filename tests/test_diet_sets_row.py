@@ -31,7 +31,7 @@ def test_row_says_what_it_was_trained_on(tmp_path: Path, stale: bool) -> None:
     digest = "0" * 12 if stale else intents_digest(ROOT / "intents")
     rows, note = diet_results(("dev", "test"), stored(tmp_path, digest))
     assert [(r.split, r.in_scope) for r in rows] == [("dev", 0.8), ("test", 0.75)]
-    assert all("2026-11-29" in r.name and digest in r.name for r in rows)
+    assert all("2026-11-29" in r.name and digest in r.name and "100 epoch" in r.name for r in rows)
     assert all(("USANG" in r.name) is stale for r in rows)
     assert ("USANG" in note) is stale
     assert "| 0.800 | 0.800 | 0.700 | 0.90 | - | - | 0.60 |" in table(rows)
