@@ -42,7 +42,6 @@ from bot.rasa.export import (  # noqa: E402
     DIET_EPOCHS,
     FALLBACK_THRESHOLD,
     NLU_FALLBACK,
-    config_yml,
     project_files,
     write_project,
 )
@@ -99,10 +98,7 @@ def as_topic(intent: str | None) -> str | None:
 
 
 def export(bundle: Bundle, target: Path, threshold: float = FALLBACK_THRESHOLD, epochs: int = DIET_EPOCHS) -> Path:
-    files = project_files(bundle, threshold)
-    if epochs != DIET_EPOCHS:
-        files["config.yml"] = config_yml(threshold, epochs)
-    write_project(files, target)
+    write_project(project_files(bundle, threshold, epochs), target)
     return target
 
 

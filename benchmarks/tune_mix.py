@@ -23,19 +23,18 @@ from bot.core.normalize import Normalizer
 ROOT = Path(__file__).resolve().parent.parent
 SHARES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 LETTER_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-# The module setting swept: the word-feature regression's share, or with --letters the letter regression's.
-PARAMETER = "LINEAR_SHARE"
 
 
-def cv_ranked(examples: list[tuple[str, str]], normalizer: Normalizer) -> dict[float, list[Match]]:
-    """Out-of-fold matches of every example, for every share (one build per fold)."""
+def cv_ranked(examples: list[tuple[str, str]], normalizer: Normalizer, parameter: str,
+              shares: tuple[float, ...]) -> dict[float, list[Match]]:
+    """Out-of-fold matches of every example, for every value of the matcher setting (one build per fold)."""
     labels = [intent for _, intent in examples]
-    ranked: dict[float, list[Match]] = {s: [Match(())] * len(examples) for s in SHARES}
+    ranked: dict[float, list[Match]] = {s: [Match(())] * len(examples) for s in shares}
     for fold in folds(labels, 5):
         held = set(fold)
         model = Matcher.build([ex for i, ex in enumerate(examples) if i not in held], normalizer)
-        for share in SHARES:
-            setattr(matcher_module, PARAMETER, share)
+        for share in shares:
+            setattr(matcher_module, parameter, share)
             for i in fold:
                 ranked[share][i] = model.rank(examples[i][0])
     return ranked
@@ -64,18 +63,21 @@ def dev_scores(engine: Engine, dev: list[dict]) -> tuple[float, float, float]:
     return result.in_scope_accuracy, result.oos_rejection, sum(stories) / len(stories)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    # The word-feature regression's share, or with --letters the letter regression's.
+    letters = "--letters" in (sys.argv[1:] if argv is None else argv)
+    parameter, shares = ("LETTER_SHARE", LETTER_SHARES) if letters else ("LINEAR_SHARE", SHARES)
     examples, normalizer = load_examples()
     expected = [None if intent == OUT_OF_SCOPE else intent for _, intent in examples]
-    ranked = cv_ranked(examples, normalizer)
+    ranked = cv_ranked(examples, normalizer, parameter, shares)
     engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
     dev = questions("dev")
-    print(f"| {PARAMETER} | ambang (CV) | CV dalam cakupan | CV luar cakupan | CV rata-rata "
+    print(f"| {parameter} | ambang (CV) | CV dalam cakupan | CV luar cakupan | CV rata-rata "
           "| dev dalam cakupan | dev luar cakupan | dev cerita |")
     print("|---|---|---|---|---|---|---|---|")
-    for share in SHARES:
+    for share in shares:
         threshold, cv_in, cv_oos, mean = plateau(expected, ranked[share])
-        setattr(matcher_module, PARAMETER, share)
+        setattr(matcher_module, parameter, share)
         engine.threshold = threshold
         dev_in, dev_oos, stories = dev_scores(engine, dev)
         print(f"| {share:.1f} | {threshold:.2f} | {cv_in:.3f} | {cv_oos:.3f} | {mean:.3f} | {dev_in:.3f} | "
@@ -83,6 +85,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if "--letters" in sys.argv[1:]:
-        PARAMETER, SHARES = "LETTER_SHARE", LETTER_SHARES
     main()

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.core.linear_model import class_rows
+
 # Letter n-grams of each word padded with spaces (scikit-learn's "char_wb"): they survive the spellings and typos
 # the lexicon and the corrector miss. 2-grams are what the matcher's own n-grams (3-5) lack.
 SIZES = (2, 3, 4, 5)
@@ -107,15 +109,10 @@ def fit(token_lists: Sequence[Sequence[str]], labels: Sequence[int], classes: in
         starts.append(len(indices))
     matrix = csr_matrix((data, indices, starts), shape=(len(counts), len(order)))
     model = LogisticRegression(C=C, max_iter=3000).fit(matrix, list(labels))
-    known = [int(k) for k in model.classes_]
     weights = np.zeros((len(order), classes))
     bias = np.full(classes, -1e9)  # a class without examples in this training set can never win
-    if len(known) > 2:
-        for row, k in enumerate(known):
-            weights[:, k] = model.coef_[row]
-            bias[k] = model.intercept_[row]
-    else:  # binary: scikit-learn keeps one row; split it so the softmax gives the same probabilities
-        for sign, k in zip((-1, 1), known, strict=True):
-            weights[:, k] = sign * model.coef_[0] / 2
-            bias[k] = sign * model.intercept_[0] / 2
+    known, coef, intercept = class_rows(model)
+    for row, k in enumerate(known):
+        weights[:, k] = coef[row]
+        bias[k] = intercept[row]
     return LetterModel(rows, idf, weights, bias)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # Inverse regularisation strength; chosen by cross-validation on intents/ (benchmarks/compare_models.py).
 C = 10.0
@@ -41,9 +42,7 @@ def train(vectors: Sequence[Vector], labels: Sequence[int], classes: int) -> Lin
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(vectors)
     model = LogisticRegression(C=C, max_iter=3000).fit(matrix, list(labels))
-    known = [int(k) for k in model.classes_]
-    coef = model.coef_ if len(known) > 2 else [-model.coef_[0] / 2, model.coef_[0] / 2]
-    intercept = model.intercept_ if len(known) > 2 else [-model.intercept_[0] / 2, model.intercept_[0] / 2]
+    known, coef, intercept = class_rows(model)
     weights: dict[str, list[tuple[int, float]]] = {}
     for j, feature in enumerate(vectorizer.feature_names_):
         column = [(known[row], float(coef[row][j])) for row in range(len(known)) if abs(coef[row][j]) >= PRUNE]
@@ -53,3 +52,13 @@ def train(vectors: Sequence[Vector], labels: Sequence[int], classes: int) -> Lin
     for row, k in enumerate(known):
         bias[k] = float(intercept[row])
     return LinearModel({f: tuple(c) for f, c in weights.items()}, tuple(bias))
+
+
+def class_rows(model: Any) -> tuple[list[int], Sequence[Sequence[float]], Sequence[float]]:
+    """A fitted scikit-learn LogisticRegression as (class labels, one coefficient row and intercept per class).
+    For two classes scikit-learn keeps a single row; it is split in halves of opposite sign, which gives the same
+    probabilities under a softmax."""
+    known = [int(k) for k in model.classes_]
+    if len(known) > 2:
+        return known, model.coef_, model.intercept_
+    return known, [-model.coef_[0] / 2, model.coef_[0] / 2], [-model.intercept_[0] / 2, model.intercept_[0] / 2]

@@ -178,14 +178,14 @@ def config_yml(threshold: float = FALLBACK_THRESHOLD, epochs: int = DIET_EPOCHS)
                                   answer=ACTION_ANSWER)
 
 
-def project_files(bundle: Bundle, threshold: float = FALLBACK_THRESHOLD) -> dict[str, str]:
+def project_files(bundle: Bundle, threshold: float = FALLBACK_THRESHOLD, epochs: int = DIET_EPOCHS) -> dict[str, str]:
     """Every file of the Rasa project, by relative path; nothing is written here."""
     readme = README_TEMPLATE.format(topics=len(bundle.knowledge.topics), examples=len(bundle.training.examples),
                                     answer=ACTION_ANSWER, emergency=ACTION_EMERGENCY, threshold=threshold,
                                     lookup=DANGER_LOOKUP, url=ACTION_URL)
     return {
         "domain.yml": domain_yml(bundle),
-        "config.yml": config_yml(threshold),
+        "config.yml": config_yml(threshold, epochs),
         "data/nlu.yml": nlu_yml(bundle),
         "data/rules.yml": rules_yml(bundle),
         "endpoints.yml": _dump({"action_endpoint": {"url": ACTION_URL}}),
