@@ -28,10 +28,14 @@ class LinearModel:
         for feature, value in vector.items():
             for k, w in self.weights.get(feature, ()):
                 scores[k] += w * value
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return softmax(scores)
+
+
+def softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
 
 
 def train(vectors: Sequence[Vector], labels: Sequence[int], classes: int) -> LinearModel:

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.core import index_cache
 from bot.core.letter_model import LetterModel
 from bot.core.letter_model import fit as fit_letters
-from bot.core.linear_model import LinearModel, train
+from bot.core.linear_model import LinearModel, softmax, train
 from bot.core.normalize import Normalizer, root, stem
 
 # Weights of the feature families (see Matcher): words carry meaning, character n-grams survive typos the
@@ -315,13 +315,6 @@ class Matcher:
                 l_sum[k] += value * w
         self._sums[key] = (c_sum, l_sum)
         return c_sum, l_sum
-
-
-def softmax(scores: Sequence[float]) -> list[float]:
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    total = sum(exps)
-    return [e / total for e in exps]
 
 
 def _build_parts(pairs: Sequence[tuple[Sequence[str], str]], linear: bool) -> dict:
