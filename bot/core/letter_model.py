@@ -51,7 +51,7 @@ class LetterModel:
     bias: np.ndarray
     _memo: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
-    def probabilities(self, tokens: Sequence[str]) -> list[float]:
+    def probabilities(self, tokens: Sequence[str]) -> np.ndarray:
         """Sublinear TF x IDF of the known n-grams, unit length, through the regression and a softmax."""
         scores = self.bias.copy()
         found = [self._rows_of(token) for token in tokens]
@@ -62,7 +62,7 @@ class LetterModel:
                 values /= math.sqrt(float(values @ values))
                 scores += values @ self.weights[index]
         exps = np.exp(scores - scores.max())
-        return (exps / exps.sum()).tolist()
+        return exps / exps.sum()
 
     def _rows_of(self, token: str) -> np.ndarray:
         """The rows of a word's known n-grams (repeats kept); memoised, words repeat across messages."""

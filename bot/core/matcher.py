@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from bot.core import index_cache
 from bot.core.letter_model import LetterModel
 from bot.core.letter_model import fit as fit_letters
-from bot.core.linear_model import LinearModel, softmax, train
+from bot.core.linear_model import LinearModel, train
 from bot.core.normalize import Normalizer, root, stem
 
 # Weights of the feature families (see Matcher): words carry meaning, character n-grams survive typos the
@@ -159,7 +161,7 @@ class Matcher:
         self._linear = linear
         self._letters = letters
         self._diffuse = intents.index(DIFFUSE_INTENT) if DIFFUSE_INTENT in intents else None
-        self._sums: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+        self._sums: dict[tuple[str, str], np.ndarray] = {}
         self._corrected: dict[str, str] = {}
 
     @classmethod
@@ -239,18 +241,15 @@ class Matcher:
         scale = {b: BLOCK_WEIGHTS[b] / (math.sqrt(sq) or 1.0) / total for b, sq in squares.items()}
         intents = len(self.intents)
         linear = self._linear
-        centroid = [0.0] * intents
-        scores = list(linear.bias) if linear is not None else [0.0] * intents
+        # Row 0: similarity to each intent's centroid; row 1: the regression's class scores.
+        both = np.zeros((2, intents))
+        if linear is not None:
+            both[1] = linear.bias
         # Words and n-grams, word by word (a word written twice counts twice here, corrected below).
         for block in ("w", "c"):
-            if not squares[block]:
-                continue
-            sums = [self._word_sums(token, block) for token in tokens]
-            factor = scale[block]
-            by_intent = zip(*(c for c, _ in sums), strict=True)
-            centroid = [a + factor * sum(column) for a, column in zip(centroid, by_intent, strict=True)]
-            by_class = zip(*(c for _, c in sums), strict=True)
-            scores = [a + factor * sum(column) for a, column in zip(scores, by_class, strict=True)]
+            if squares[block]:
+                both += scale[block] * np.sum([self._word_sums(token, block) for token in tokens], axis=0)
+        centroid, scores = both.tolist()  # lists: the sparse corrections below index them item by item
         # Word pairs, and the sublinear weight of words and n-grams the message repeats.
         weights = linear.weights if linear is not None else {}
         for feature, value in raw.items():
@@ -279,13 +278,13 @@ class Matcher:
             k = self._example_intent[i]
             if score > best[k]:
                 best[k] = score
-        combined = [CENTROID_SHARE * c + (1 - CENTROID_SHARE) * b for c, b in zip(centroid, best, strict=True)]
+        combined = CENTROID_SHARE * np.array(centroid) + (1 - CENTROID_SHARE) * np.array(best)
         if linear is not None:
-            probabilities = softmax(scores)
-            combined = [(1 - LINEAR_SHARE) * s + LINEAR_SHARE * p for s, p in zip(combined, probabilities, strict=True)]
+            exps = np.exp(np.array(scores) - max(scores))
+            combined = (1 - LINEAR_SHARE) * combined + LINEAR_SHARE * (exps / exps.sum())
         if self._letters is not None and LETTER_SHARE:
-            second = self._letters.probabilities(tokens)
-            combined = [(1 - LETTER_SHARE) * s + LETTER_SHARE * p for s, p in zip(combined, second, strict=True)]
+            combined = (1 - LETTER_SHARE) * combined + LETTER_SHARE * self._letters.probabilities(tokens)
+        combined = combined.tolist()
         if self._diffuse is not None:
             # Out-of-scope examples have nothing in common, so their centroid means little: nearest example only.
             k = self._diffuse
@@ -293,17 +292,17 @@ class Matcher:
         order = sorted(range(len(combined)), key=lambda k: (-combined[k], self.intents[k]))[:limit]
         return Match(tuple((self.intents[k], round(min(1.0, combined[k]), 4)) for k in order if combined[k] > 0))
 
-    def _word_sums(self, token: str, block: str) -> tuple[list[float], list[float]]:
+    def _word_sums(self, token: str, block: str) -> np.ndarray:
         """One word's features of a block (its words or its n-grams), each counted once per occurrence and
-        weighted by IDF, summed against every centroid and every class of the logistic regression."""
+        weighted by IDF, summed against every centroid (row 0) and every class of the logistic regression (row 1)."""
         key = (token, block)
         known = self._sums.get(key)
         if known is not None:
             return known
         if len(self._sums) > _SUMS_LIMIT:
             self._sums.clear()  # odd messages must not grow the memo without bound
-        intents = len(self.intents)
-        c_sum, l_sum = [0.0] * intents, [0.0] * intents
+        sums = np.zeros((2, len(self.intents)))
+        c_sum, l_sum = sums
         weights = self._linear.weights if self._linear is not None else {}
         for feature in _token_features(token):
             value = self._idf.get(feature)
@@ -313,8 +312,8 @@ class Matcher:
                 c_sum[k] += value * w
             for k, w in weights.get(feature, ()):
                 l_sum[k] += value * w
-        self._sums[key] = (c_sum, l_sum)
-        return c_sum, l_sum
+        self._sums[key] = sums
+        return sums
 
 
 def _build_parts(pairs: Sequence[tuple[Sequence[str], str]], linear: bool) -> dict:
