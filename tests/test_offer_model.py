@@ -49,6 +49,32 @@ def test_perekrut_perorangan_table(rules: OfferRules, text: str, fires: bool) ->
     assert ("perekrut_perorangan" in find_signs(rules, text)) is fires
 
 
+# The hard cases of the labelling guideline above perekrut_perorangan in knowledge/cek/tanda_tawaran.yaml
+# (invented for these tests): who recruits or arranges the departure, an office or a person on his own?
+@pytest.mark.parametrize(("text", "fires"), [
+    ("Sy Pak Niko, petugas lapangan PT Sumber Harapan Timor, sy catat nama adik2 yg mau ke Sabah dan kumpul KTP "
+     "di rumah kepala dusun", True),
+    ("PL dari PT Flores Mandiri keliling desa kumpulkan KTP, uang daftar 500 ribu langsung ke dia", True),
+    ("Staf PT Karya Timur bilang transfer saja 2 juta ke rekening pribadi dia, tidak usah ke kantor", True),
+    ("Om Simon yang urus semua, nanti masuk lewat PT Bintang Laut, kita tinggal siap badan", True),
+    ("Kakak sudah di Kuching, majikan kakak mau ambil satu lagi. Datang saja, nanti kakak yang jemput di Entikong",
+     True),
+    ("Bos kebun di Tawau cari orang lewat FB, dia sendiri yang rekrut, tiket dia yang bayar", True),
+    ("Selamat pagi, saya Ibu Fransiska, staf rekrutmen PT Sasando Jaya Abadi. Silakan daftar dulu di Disnaker "
+     "kabupaten, lalu bawa berkas ke kantor kami di Kupang", False),
+    ("Saya petugas PT Lontar Karya, datang dengan surat tugas. Pendaftaran di Disnaker dulu, baru ke kantor, kami "
+     "tidak terima uang di kampung", False),
+    ("Om saya hanya kasih info ada lowongan di PT Timor Sejahtera, dia suruh saya daftar sendiri di LTSA Kupang",
+     False),
+    ("Kemarin tanta antar saya ke kantor Disnaker untuk daftar SIAPkerja, lalu saya pilih PT sendiri", False),
+    ("Hubungi kantor PT Mitra Flobamora, CP Ibu Agnes (bagian pendaftaran), datang langsung ke kantor", False),
+], ids=["field-agent-collects", "pl-takes-money", "staff-personal-account", "arranges-all-names-pt",
+        "relative-abroad-arranges", "employer-recruits-directly", "named-staff-office", "officer-informs-only",
+        "relative-passes-info", "relative-accompanies-to-office", "office-contact-person"])
+def test_perekrut_perorangan_guideline(rules: OfferRules, text: str, fires: bool) -> None:
+    assert ("perekrut_perorangan" in find_signs(rules, text)) is fires
+
+
 @pytest.mark.parametrize(("text", "fires"), [
     ("Kontraknya dipegang kantor, kamu tidak perlu pegang", True),
     ("Kontrak kerja diurus setelah tiba di Kuala Lumpur", True),
