@@ -52,6 +52,15 @@ def test_the_model_path_catches_danger_the_rules_miss(engine: Engine, text: str)
     assert found is not None and found.signal == MODEL_SIGNAL
 
 
+def test_plainly_worded_forced_work_reaches_the_card_through_a_half_sure_model(engine: Engine) -> None:
+    # No signal word, and the model scores it between 0.5 and 0.7: the card shows only while the model alone
+    # decides at 0.5 (raised from 0.7 after the fourth tuning set, whose writer wrote danger this plainly).
+    text = "kami disuruh kerja dari jam 5 pagi sampai jam 1 malam, tidak ada libur, gaji belum pernah diterima"
+    assert engine.danger.detect(text) is None
+    assert 0.5 <= engine.danger_check.model.score(text) < 0.7
+    assert engine.respond(text).emergency
+
+
 @pytest.mark.parametrize("text", [
     "halo selamat pagi",
     "majikan simpan paspor saya, boleh?",
