@@ -41,6 +41,10 @@ MUST_FIRE = [
     ("sembunyi", "saya sembunyi di gereja", "kabur.sembunyi"),
     ("tolong", "tolong saya", "minta_tolong.tolong_saya"),
     ("help", "help", "minta_tolong.tolong_saya"),
+    ("help-me-please", "help me please", "minta_tolong.tolong_saya"),
+    ("help-me-end", "i am in Ipoh, help me", "minta_tolong.tolong_saya"),
+    ("lunasi-sebelum-pulang", "agensi bilang saya wajib melunasi 25 juta sebelum diizinkan pulang", "utang.jerat_utang"),
+    ("bayar-dulu-baru-pulang", "bos suruh bayar 30 juta dulu baru boleh pulang", "utang.jerat_utang"),
     ("takut", "saya takut sekali", "minta_tolong.takut"),
     ("tersesat", "saya tidak tahu ini di mana", "tersesat.tidak_tahu_di_mana"),
     ("anak", "keponakan saya umur 13 dibawa orang kerja", "anak.dibawa_kerja"),
@@ -52,6 +56,9 @@ MUST_FIRE = [
 ]
 
 MUST_NOT_FIRE = [
+    ("help-my-cousin", "i want to help my cousin choose a good agency"),
+    ("help-me-understand", "help me understand the placement fee"),
+    ("bayar-tiket-sebelum-pulang", "saya harus bayar tiket sendiri sebelum pulang ya?"),
     ("negasi_langsung", "saya tidak dipukul, cuma gaji telat"),
     ("negasi_jauh", "majikan saya tidak pernah sekalipun pukul saya"),
     ("negasi_english", "my madam never hits me"),

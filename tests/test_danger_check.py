@@ -52,15 +52,6 @@ def test_the_model_path_catches_danger_the_rules_miss(engine: Engine, text: str)
     assert found is not None and found.signal == MODEL_SIGNAL
 
 
-def test_plainly_worded_forced_work_reaches_the_card_through_a_half_sure_model(engine: Engine) -> None:
-    # No signal word, and the model scores it between 0.5 and 0.7: the card shows only while the model alone
-    # decides at 0.5 (raised from 0.7 after the fourth tuning set, whose writer wrote danger this plainly).
-    text = "kami disuruh kerja dari jam 5 pagi sampai jam 1 malam, tidak ada libur, gaji belum pernah diterima"
-    assert engine.danger.detect(text) is None
-    assert 0.5 <= engine.danger_check.model.score(text) < 0.7
-    assert engine.respond(text).emergency
-
-
 @pytest.mark.parametrize("text", [
     "halo selamat pagi",
     "majikan simpan paspor saya, boleh?",
@@ -114,3 +105,12 @@ def test_a_dismissal_needs_a_nearly_sure_model(engine: Engine, danger: Danger | 
     check = DangerCheck(engine.danger_check.rules, _Scored(score))  # type: ignore[arg-type]
     reading = Reading(danger=danger, dismissed=dismissed, question=False)
     assert (check.judge(reading, "pesan apa saja") is not None) is fires
+
+
+def test_a_half_sure_model_alone_raises_the_alarm(engine: Engine) -> None:
+    # The fourth tuning set's writer described danger plainly, without the signals' words, and the model read
+    # several such messages at 0.55-0.65: the model alone decides from 0.5 (it was 0.7), so 0.55 must fire.
+    check = DangerCheck(engine.danger_check.rules, _Scored(0.55))  # type: ignore[arg-type]
+    assert check.judge(Reading(danger=None, dismissed=False, question=False), "pesan apa saja") is not None
+    below = DangerCheck(engine.danger_check.rules, _Scored(0.45))  # type: ignore[arg-type]
+    assert below.judge(Reading(danger=None, dismissed=False, question=False), "pesan apa saja") is None
