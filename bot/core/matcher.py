@@ -139,7 +139,7 @@ class Matcher:
        deterministic.
 
     The matcher only ranks. Whether to answer is the engine's decision (bot/core/conversation.py): the
-    top intent is answered when it is not out of scope and scores at least THRESHOLD (0.23), chosen by
+    top intent is answered when it is not out of scope and scores at least THRESHOLD (0.25), chosen by
     `python -m benchmarks.tune` as the highest threshold on the plateau of the mean of in-scope accuracy
     and out-of-scope rejection over 5 cross-validation folds of intents/ (never the held-out set); the
     emergency cards come from the danger detector (bot/core/danger.py), and close runners-up make it ask "Maksud Anda…?".
