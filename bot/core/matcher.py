@@ -301,8 +301,8 @@ class Matcher:
             return known
         if len(self._sums) > _SUMS_LIMIT:
             self._sums.clear()  # odd messages must not grow the memo without bound
-        sums = np.zeros((2, len(self.intents)))
-        c_sum, l_sum = sums
+        intents = len(self.intents)
+        c_sum, l_sum = [0.0] * intents, [0.0] * intents  # lists: item updates on numpy arrays are slower
         weights = self._linear.weights if self._linear is not None else {}
         for feature in _token_features(token):
             value = self._idf.get(feature)
@@ -312,7 +312,7 @@ class Matcher:
                 c_sum[k] += value * w
             for k, w in weights.get(feature, ()):
                 l_sum[k] += value * w
-        self._sums[key] = sums
+        sums = self._sums[key] = np.array((c_sum, l_sum))
         return sums
 
 
