@@ -98,19 +98,16 @@ class _Scored:
     (None, True, OVERRULE_DISMISSAL - 0.01, False),  # set aside by the rules and the model not sure enough
     (None, True, MODEL_ALONE, False),  # sure enough on its own, not against the rules' reading
     (None, False, MODEL_ALONE, True),
+    # The fourth tuning set's writer described danger plainly, without the signals' words, and the model read
+    # several such messages at 0.55-0.65: the model alone decides from 0.5 (it was 0.7), so 0.55 must fire.
+    (None, False, 0.55, True),
+    (None, False, 0.45, False),
     (RULE, False, RULE_FLOOR, True),
-], ids=["overrules-dismissal", "below-overrule", "model-alone-vs-dismissal", "model-alone", "rule"])
+], ids=["overrules-dismissal", "below-overrule", "model-alone-vs-dismissal", "model-alone", "half-sure-model",
+        "unsure-model", "rule"])
 def test_a_dismissal_needs_a_nearly_sure_model(engine: Engine, danger: Danger | None, dismissed: bool, score: float,
                                                fires: bool) -> None:
     check = DangerCheck(engine.danger_check.rules, _Scored(score))  # type: ignore[arg-type]
     reading = Reading(danger=danger, dismissed=dismissed, question=False)
     assert (check.judge(reading, "pesan apa saja") is not None) is fires
 
-
-def test_a_half_sure_model_alone_raises_the_alarm(engine: Engine) -> None:
-    # The fourth tuning set's writer described danger plainly, without the signals' words, and the model read
-    # several such messages at 0.55-0.65: the model alone decides from 0.5 (it was 0.7), so 0.55 must fire.
-    check = DangerCheck(engine.danger_check.rules, _Scored(0.55))  # type: ignore[arg-type]
-    assert check.judge(Reading(danger=None, dismissed=False, question=False), "pesan apa saja") is not None
-    below = DangerCheck(engine.danger_check.rules, _Scored(0.45))  # type: ignore[arg-type]
-    assert below.judge(Reading(danger=None, dismissed=False, question=False), "pesan apa saja") is None

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.core.linear_model import class_rows
+from bot.core.linear_model import class_rows, softmax
 
 # Letter n-grams of each word padded with spaces (scikit-learn's "char_wb"): they survive the spellings and typos
 # the lexicon and the corrector miss. 2-grams are what the matcher's own n-grams (3-5) lack.
@@ -61,8 +61,7 @@ class LetterModel:
                 values = (1.0 + np.log(counts)) * self.idf[index]
                 values /= math.sqrt(float(values @ values))
                 scores += values @ self.weights[index]
-        exps = np.exp(scores - scores.max())
-        return exps / exps.sum()
+        return softmax(scores)
 
     def _rows_of(self, token: str) -> np.ndarray:
         """The rows of a word's known n-grams (repeats kept); memoised, words repeat across messages."""

@@ -14,7 +14,7 @@ import numpy as np
 from bot.core import index_cache
 from bot.core.letter_model import LetterModel
 from bot.core.letter_model import fit as fit_letters
-from bot.core.linear_model import LinearModel, train
+from bot.core.linear_model import LinearModel, softmax, train
 from bot.core.normalize import Normalizer, root, stem
 
 # Weights of the feature families (see Matcher): words carry meaning, character n-grams survive typos the
@@ -280,8 +280,7 @@ class Matcher:
                 best[k] = score
         combined = CENTROID_SHARE * np.array(centroid) + (1 - CENTROID_SHARE) * np.array(best)
         if linear is not None:
-            exps = np.exp(np.array(scores) - max(scores))
-            combined = (1 - LINEAR_SHARE) * combined + LINEAR_SHARE * (exps / exps.sum())
+            combined = (1 - LINEAR_SHARE) * combined + LINEAR_SHARE * softmax(np.array(scores))
         if self._letters is not None and LETTER_SHARE:
             combined = (1 - LETTER_SHARE) * combined + LETTER_SHARE * self._letters.probabilities(tokens)
         combined = combined.tolist()
