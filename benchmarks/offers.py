@@ -36,7 +36,7 @@ DEV2 = Path(__file__).resolve().parent / "sets" / "offers_dev2.yml"
 # Labelled offers from writers who never saw the frozen set: no split, all of it may be read and tuned on.
 TRAIN = ROOT / "knowledge" / "cek" / "contoh_tawaran"
 TARGET = 0.90
-# Cross-validation over the labelled offers: the same folds as benchmarks.tune_offers.
+# Cross-validation over the labelled offers (here and in benchmarks.tune_offers): fixed folds.
 FOLDS = 5
 SEED = 13
 

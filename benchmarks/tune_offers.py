@@ -14,28 +14,19 @@ Each table also shows the rule hits the model drops below its floor (FLOORS in b
 from __future__ import annotations
 
 import argparse
-import random
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from benchmarks.offers import load
+from benchmarks.offers import FOLDS, folds, load
 from bot.content.offer_rules import GOOD_IDS, WARNING_IDS, OfferExample, read_offer_rules
 from bot.core.offer_check import rule_signs
 from bot.core.offer_model import FLOORS, LEARNED_SIGNS, THRESHOLDS, UNLESS, C, Vector, features, fit_sign
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDS = 5
-SEED = 13
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 FLOOR_GRID = (0.1, 0.15, 0.2, 0.3)
 C_GRID = (1.0, 4.0, 16.0)
-
-
-def folds(n: int, k: int = FOLDS) -> list[list[int]]:
-    order = list(range(n))
-    random.Random(SEED).shuffle(order)
-    return [order[i::k] for i in range(k)]
 
 
 def cross_scores(vectors: Sequence[Vector], labels: Sequence[bool], c: float) -> list[float]:
