@@ -2,8 +2,8 @@
 
 Usage: python -m benchmarks.danger [--test | --fresh] [--errors dev|dev2|dev3|dev4]
 Without --test only the tuning splits (dev, dev2, dev3, dev4) are scored; --test adds the held-out splits (test,
-test4) and writes the JSON; --fresh adds test4 alone. Only aggregate numbers are printed; the items of the held-out
-splits are never shown (tune on the dev splits only).
+test4, test5) and writes the JSON; --fresh adds the newest (test5) alone. Only aggregate numbers are printed; the
+items of the held-out splits are never shown (tune on the dev splits only).
 Columns: rules only (intents/sinyal_darurat.yml), model only (intents/contoh_bahaya.yml), both combined
 (bot/core/danger_check.py), and the bot as a person sees it (the emergency card, also via the topic matcher).
 "old" is the detector before issue 9: the phrase list in benchmarks/baseline/ with one-word-back negation,
@@ -31,10 +31,12 @@ SET = ROOT / "benchmarks" / "sets" / "danger.yml"
 # dev was tuned on until it said 1.000, so a fresh set shows how far that tuning carries before test is touched.
 LATER_DEVS = tuple(sorted((ROOT / "benchmarks" / "sets").glob("danger_dev*.yml")))
 TUNING_SPLITS = ("dev", *(path.stem.removeprefix("danger_") for path in LATER_DEVS))
-# Held out: the first set's test half, and half of danger_dev4.yml ("test4", split by hash like the first), a
-# second test from a writer who came after every tuning round, for when the first test has been looked at often.
-HELD_OUT = ("test", "test4")
-FRESH = "test4"
+# Held out: the first set's test half; half of danger_dev4.yml ("test4", split by hash like the first), a second
+# test from a writer who came after every tuning round, for when the first test has been looked at often; and
+# danger_test5.yml ("test5"), a whole set from a later writer frozen before the round that followed it.
+LATER_TESTS = tuple(sorted((ROOT / "benchmarks" / "sets").glob("danger_test*.yml")))
+HELD_OUT = ("test", "test4", *(path.stem.removeprefix("danger_") for path in LATER_TESTS))
+FRESH = HELD_OUT[-1]
 SPLITS = (*TUNING_SPLITS, *HELD_OUT)
 OLD_PHRASES = ROOT / "benchmarks" / "baseline" / "sinyal_darurat_lama.yml"
 RESULTS = ROOT / "benchmarks" / "results" / "danger.json"
@@ -128,7 +130,7 @@ def latency(engine: Engine, texts: Sequence[str]) -> dict[str, float]:
 
 def load_items() -> list[dict]:
     items = yaml.safe_load(SET.read_text(encoding="utf-8"))["messages"]
-    for path in LATER_DEVS:
+    for path in (*LATER_DEVS, *LATER_TESTS):
         items += yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     return items
 

@@ -224,7 +224,7 @@ def sets(python: str, bundle: Bundle, threshold: float, source: str, epochs: int
     started = time.perf_counter()
     model, cached = train_nlu(python, project, "diet")
     train_s = time.perf_counter() - started
-    splits = {split: understanding.questions(split) for split in ("dev", "test")}
+    splits = {split: understanding.questions(split) for split in understanding.SPLITS if understanding.questions(split)}
     texts = sorted({q["text"] for items in splits.values() for q in items})
     parsed = parse(python, model, texts, WORKDIR)
     topic_of = {text: as_topic(p["intent"]) for text, p in zip(texts, parsed["predictions"], strict=True)}

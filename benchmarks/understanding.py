@@ -1,8 +1,9 @@
 """Understanding benchmark: the engine against two baselines on the frozen understanding set, per style and topic.
 
-Usage: python -m benchmarks.understanding [--split dev|test|both] [--errors] [--only ours]
+Usage: python -m benchmarks.understanding [--split dev|test|test2|all] [--errors] [--only ours]
 Thresholds of the baselines come from cross-validation on intents/ only. `--errors` lists the engine's
-misses and is refused for the test split: test items are scored, never read.
+misses and is refused for the held-out splits (test, and test2: a second, later writer's questions, all held out):
+their items are scored, never read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from bot.core.conversation import Engine
 from bot.core.evaluation import Prediction, engine_prediction, engine_topic, right
 
 ROOT = Path(__file__).resolve().parent.parent
-SET = ROOT / "benchmarks" / "sets" / "understanding.yml"
+SETS = ROOT / "benchmarks" / "sets"
+# understanding.yml (dev and test) and understanding_2.yml (test2, frozen before the round that followed it)
+SET_FILES = ("understanding.yml", "understanding_2.yml")
+SPLITS = ("dev", "test", "test2")
 RESULTS = ROOT / "benchmarks" / "results"
 STRICT = "Kawan Migran, ketat (kartu darurat dihitung `darurat` saja)"
 DIET_SETS = RESULTS / "rasa_diet_sets.json"
@@ -48,7 +52,8 @@ class Result:
 
 def questions(split: str) -> list[dict]:
     """Items of one split; the OOS label becomes None (the engine's 'no topic')."""
-    items = yaml.safe_load(SET.read_text(encoding="utf-8"))["questions"]
+    items = [q for name in SET_FILES if (SETS / name).is_file()
+             for q in yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["questions"]]
     return [{**q, "topic": None if q["topic"] == OUT_OF_SCOPE else q["topic"]} for q in items if q["split"] == split]
 
 
@@ -157,13 +162,13 @@ def display(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--errors", action="store_true", help="list the engine's misses (dev only)")
     parser.add_argument("--only", choices=("ours", "all"), default="all")
     args = parser.parse_args(argv)
     if args.errors and args.split != "dev":
         parser.error("--errors hanya untuk --split dev: butir set uji tidak boleh dibaca.")
-    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    splits = tuple(s for s in SPLITS if questions(s)) if args.split == "all" else (args.split,)
     engine = Engine.from_dirs(ROOT / "knowledge", ROOT / "intents")
     engines: list[tuple[str, Predict]] = [("Kawan Migran", engine_predict(engine)),
                                           (STRICT, engine_predict(engine, strict=True))]
@@ -195,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     text = "\n".join(out)
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    if args.split == "both" and args.only == "all":
+    if args.split == "all" and args.only == "all":
         (RESULTS / "understanding.md").write_text(text + "\n", encoding="utf-8")
 
 

@@ -53,6 +53,8 @@ MUST_FIRE = [
     ("kata_benda_penyiksaan", "kakak saya mengalami penyiksaan di rumah majikan", "kekerasan.mengalami"),
     ("kata_benda_korban", "beta jadi korban penganiayaan mandor", "kekerasan.mengalami"),
     ("sms_tanpa_vokal", "majikan pkl sy", "kekerasan.pelaku_memukul"),
+    # SMS "sp" is "siapa" as often as "surat peringatan": only "sp1" and "peringatan" make a threat a work matter
+    ("sp_siapa", "sy diancam bos td mlm, hrs lapor sp", "ancaman.diancam"),
 ]
 
 MUST_NOT_FIRE = [
@@ -62,6 +64,9 @@ MUST_NOT_FIRE = [
     ("negasi_langsung", "saya tidak dipukul, cuma gaji telat"),
     ("negasi_jauh", "majikan saya tidak pernah sekalipun pukul saya"),
     ("negasi_english", "my madam never hits me"),
+    ("negasi_nobody", "nobody locks us in, we go out every sunday"),
+    ("negasi_doesnt", "she doesnt beat me, she is kind"),
+    ("ancam_sp1", "saya diancam dapat SP1 kalau telat lagi"),
     ("keluar_negeri", "umur 19 sudah boleh keluar negeri?"),
     ("jual_tanah", "om jual tanah buat ongkos"),
     ("ternak_milik_bapa_dijual", "sapi bapa su dijual untuk ongkos berangkat, aman ko?"),  # issue 9: a cow, not a person
