@@ -25,16 +25,23 @@ _CODE = ("danger_model.py", "normalize.py", "index_cache.py")
 
 
 def features(tokens: Sequence[str], negators: frozenset[str], question: bool) -> frozenset[str]:
-    """Words, stems, word pairs, letter n-grams, negated words and whether the message asks."""
+    """Words, stems, word pairs, letter n-grams, negated words and whether the message asks.
+
+    A negated word gives only its negated features, not its own: with both, "my madam never hits me" kept the full
+    weight of "hits" and scored 0.88 (0.52 without). A negation that is itself the harm ("tidak dikasih makan")
+    is learnt from its negated features. On 5-fold cross-validation over the training messages this caught 4 more
+    of 2,027 danger messages with 8 fewer of 6,238 false alarms (rules and model together)."""
     out: set[str] = {"bias"}
     negated = 0
     previous = "^"
     for token in tokens:
-        out.update(_word_features(token))
-        out.add(f"b:{previous}_{token}")
         if negated:
             out.add(f"n:{stem(token)}")
+            out.add(f"nw:{token}")
             negated -= 1
+        else:
+            out.update(_word_features(token))
+        out.add(f"b:{previous}_{token}")
         if token in negators:
             negated = NEGATION_REACH
         previous = token
