@@ -97,6 +97,14 @@ def test_found_and_not_found_wording(checker: Checker) -> None:
     ("Kontrak baru ditandatangani setelah tiba", "kontrak_tertulis", False),
     ("Paspor tetap dipegang pekerja", "dokumen_ditahan", False),
     ("Calo itu menyimpan paspor saya", "dokumen_ditahan", True),
+    # SMS spellings and original papers handed over (writers OY and OZ)
+    ("hp dan ktp asli dsimpn mandor slama kerja", "dokumen_ditahan", True),
+    ("Ijazah asli kasih ke om dulu, nanti om urus", "dokumen_ditahan", True),
+    ("Bawa fotokopi KTP dan ijazah saat daftar", "dokumen_ditahan", False),
+    ("please send 3 million rupiah for the ticket", "bayar_sebelum_berangkat", True),
+    ("beli tiket sendiri dulu, nanti bos ganti", "bayar_sebelum_berangkat", True),
+    ("gaji sy kirim 500rb tiap bulan ke mama", "bayar_sebelum_berangkat", False),
+    ("Minat wasap Kak Dina", "perekrut_perorangan", True),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
 def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None:
     assert checker.rules is not None
