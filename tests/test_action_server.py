@@ -105,7 +105,8 @@ def test_lists_both_actions(server: str) -> None:
 
 @pytest.mark.parametrize("topic", ["syarat_pmi", "cek_perusahaan", "kontak_pusat", "paspor_ditahan", "lapor_tppo"])
 def test_topic_intents_get_the_knowledge_answer(server: str, engine: Engine, topic: str) -> None:
-    status, body = post(server, action_call("action_jawab", f"tanya {topic}", topic, 0.91))
+    # The text only has to be harmless: Rasa names the intent, and a bare "paspor ditahan" may read as danger.
+    status, body = post(server, action_call("action_jawab", "tolong jelaskan topik ini", topic, 0.91))
     assert status == 200
     assert body["events"] == []
     [message] = body["responses"]
