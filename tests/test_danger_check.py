@@ -94,6 +94,23 @@ class _Scored:
         return self.value
 
 
+@pytest.mark.parametrize(("score", "fires"), [(0.75, True), (0.65, False)])
+def test_an_exception_word_alone_is_overruled_sooner(engine: Engine, score: float, fires: bool) -> None:
+    """Set aside only by an exception word ("diancam ... denda"), 0.7 overrules; after a negation 0.8 is needed."""
+    check = DangerCheck(engine.danger_check.rules, _Scored(score))  # type: ignore[arg-type]
+    excepted = Reading(danger=None, dismissed=True, question=False, excepted_only=True)
+    negated = Reading(danger=None, dismissed=True, question=False)
+    assert (check.judge(excepted, "pesan apa saja") is not None) is fires
+    assert check.judge(negated, "pesan apa saja") is None
+
+
+def test_the_reading_says_why_danger_words_were_set_aside(engine: Engine) -> None:
+    excepted = engine.danger.read("kalau menolak lembur saya diancam bayar denda")
+    negated = engine.danger.read("saya tidak pernah diancam majikan")
+    assert excepted.danger is None and excepted.dismissed and excepted.excepted_only
+    assert negated.danger is None and negated.dismissed and not negated.excepted_only
+
+
 @pytest.mark.parametrize(("danger", "dismissed", "score", "fires"), [
     (None, True, OVERRULE_DISMISSAL, True),  # "ga dikasih makan": a negation that is the harm itself
     (None, True, OVERRULE_DISMISSAL - 0.01, False),  # set aside by the rules and the model not sure enough

@@ -19,6 +19,8 @@ CONJUNCTIONS = frozenset({
     "tapi", "tetapi", "namun", "dan", "karena", "krn", "sebab", "lalu", "terus", "kemudian", "sekarang", "padahal",
     "ma", "but", "and", "because", "so", "now", "cuma", "hanya", "sedangkan", "sementara",
 })
+# Why a matched pattern was set aside (DangerDetector._suppression).
+EXCEPTED, CONTEXT = "excepted", "context"
 # How far back (in words, same clause) a negation reaches: "tidak pernah sekalipun dipukul".
 NEGATION_REACH = 4
 # Normaliser input is cut for latency; the detector reads every sentence, so it feeds pieces this long.
@@ -130,6 +132,9 @@ class Reading:
     danger: Danger | None
     dismissed: bool = False
     question: bool = False  # the message asks something (and, with no danger, describes none)
+    # Every pattern set aside was set aside only by an exception word of its signal ("diancam ... denda"), not by
+    # a negation, a hypothetical, a concept question, news or a story that is over.
+    excepted_only: bool = False
 
 
 def skeleton(word: str) -> str:
@@ -393,11 +398,19 @@ class DangerDetector:
                     break
         return hits
 
-    def _suppressed(self, signal: Signal, sentence: _Sentence, used: tuple[int, ...], resolved: bool) -> bool:
+    def _suppression(self, signal: Signal, sentence: _Sentence, used: tuple[int, ...], resolved: bool) -> str | None:
+        """Why a matched pattern is set aside: EXCEPTED (an exception word of the signal), CONTEXT (negation,
+        hypothetical, concept, news, a story that is over), or None when it stands."""
+        if self._in_context(signal, sentence, used, resolved):
+            return CONTEXT
+        tokens = sentence.tokens
+        if signal.excepts and any(t in signal.excepts or _stem(t) in signal.excepts for t in tokens):
+            return EXCEPTED
+        return None
+
+    def _in_context(self, signal: Signal, sentence: _Sentence, used: tuple[int, ...], resolved: bool) -> bool:
         tokens, clause = sentence.tokens, sentence.clause
         start = used[0]
-        if signal.excepts and any(t in signal.excepts or _stem(t) in signal.excepts for t in tokens):
-            return True
         negators = self._words.get("penyangkal", frozenset())
         span = range(max(0, start - NEGATION_REACH), used[-1])
         scope = {clause[start], clause[used[-1]]}
@@ -419,8 +432,12 @@ class DangerDetector:
         return self._scan(sentences)[0]
 
     def _scan(self, sentences: Sequence[_Sentence]) -> tuple[list[_Hit], bool]:
-        """Signals that fired, and whether any matched but was set aside by its context."""
+        return self._scan_why(sentences)[:2]
+
+    def _scan_why(self, sentences: Sequence[_Sentence]) -> tuple[list[_Hit], bool, bool]:
+        """Signals that fired, whether any matched but was set aside, and whether only exception words did so."""
         dismissed = False
+        context = False
         flat = [t for s in sentences for t in s.tokens]
         resolved = bool(self._phrase_at("sudah_aman", flat))
         joking = bool(self._phrase_at("canda", flat))
@@ -433,7 +450,7 @@ class DangerDetector:
             present = starts_of.keys()
             for signal, firsts, needs in zip(self._signals, self._firsts, self._needs, strict=True):
                 if joking and not signal.self_harm:
-                    dismissed = True
+                    dismissed = context = True
                     continue
                 alive = [need <= present for need in needs]
                 if not any(alive):
@@ -450,11 +467,13 @@ class DangerDetector:
                                  and (u := self._match(p, 0, sentence, start, ())) is not None and u), None)
                     if used is None:
                         continue
-                    if not self._suppressed(signal, sentence, used, resolved):
+                    why = self._suppression(signal, sentence, used, resolved)
+                    if why is None:
                         found.append(_Hit(signal, number, start, used))
                         break
                     dismissed = True
-        return found, dismissed
+                    context = context or why == CONTEXT
+        return found, dismissed, dismissed and not context
 
     def _first_starts(self, tokens: Sequence[str]) -> dict[int, set[int]]:
         """Where each word-taking element can take its word(s): once per sentence, shared by all signals."""
@@ -554,9 +573,9 @@ class DangerDetector:
     def read(self, text: str) -> Reading:
         """The danger in a message (or None) and whether danger words were read and set aside."""
         sentences = self.sentences(text)
-        found, dismissed = self._scan(sentences)
+        found, dismissed, excepted_only = self._scan_why(sentences)
         if not found:
-            return Reading(None, dismissed, any(s.question for s in sentences))
+            return Reading(None, dismissed, any(s.question for s in sentences), excepted_only)
         chosen = next((h for h in found if h.signal.self_harm), found[0])
         family = self._family(text, sentences, chosen)
         minor = any(h.signal.category == "anak" for h in found)
