@@ -105,6 +105,12 @@ def test_found_and_not_found_wording(checker: Checker) -> None:
     ("beli tiket sendiri dulu, nanti bos ganti", "bayar_sebelum_berangkat", True),
     ("gaji sy kirim 500rb tiap bulan ke mama", "bayar_sebelum_berangkat", False),
     ("Minat wasap Kak Dina", "perekrut_perorangan", True),
+    # writer OU: minors said without an age, papers in SMS spelling, and what is not a sign
+    ("Yg masih SMP jg bs ikut krj kebun, gpp", "di_bawah_umur", True),
+    ("Belum punya KTP tidak apa, nanti om urus", "di_bawah_umur", True),
+    ("Anak sekolah sonde katong terima, minimal 18 tahun", "di_bawah_umur", False),
+    ("Psprt nnti sy yg pgng smp lunas", "dokumen_ditahan", True),
+    ("Cukup fotokopi KTP, aslinya tetap Anda pegang", "dokumen_ditahan", False),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
 def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None:
     assert checker.rules is not None
