@@ -52,7 +52,8 @@ def test_names_match_the_exported_domain() -> None:
 
 @pytest.mark.parametrize("topic", ["syarat_pmi", "kontak_pusat", "paspor_ditahan", "lapor_tppo"])
 def test_confident_topic_intent_answers_that_topic_with_related_buttons(engine: Engine, topic: str) -> None:
-    [message] = run(ActionJawab(engine), tracker(f"pertanyaan tentang {topic}", topic, 0.93))
+    # Rasa names the intent; the text only has to be harmless (a bare "paspor ditahan" may read as danger).
+    [message] = run(ActionJawab(engine), tracker("tolong jelaskan topik ini", topic, 0.93))
     assert message["text"] == answer_text(engine, topic)
     related = engine.kb.topics[topic].related
     assert payloads(message) == [f"more:{topic}"] + [f"/{r}" for r in related] + ["menu"]
