@@ -17,6 +17,8 @@ from bot.settings import default_cache_dir
 Verdict = Literal["bahaya", "kurang_info", "tidak_terlihat"]
 
 MAX_QUESTIONS = 3
+# Signs the learned model may not add where one of the sign's own `not_if` patterns matches the text.
+EXCEPTIONS_VETO_MODEL = frozenset({"perekrut_perorangan"})
 # The two things an offer must show before Kawan Migran says it sees no danger (registration, contract).
 NEEDED_FOR_CLEAR = frozenset({"daftar_disnaker", "kontrak_tertulis"})
 # Gaji: monthly pay in millions of rupiah above which any job is "far above" (the labelled dev set agrees);
@@ -305,9 +307,6 @@ def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) ->
     if "tanpa_kontrak" in found:
         found.discard("kontrak_tertulis")  # "signed, but abroad / not read / kept by the office": no contract yet
     return [s.id for s in rules.signs if s.id in found]
-
-
-EXCEPTIONS_VETO_MODEL = frozenset({"perekrut_perorangan"})
 
 
 def _excepted(rules: OfferRules, sign_id: str, text: str) -> bool:
