@@ -17,7 +17,7 @@ from benchmarks.understanding import questions
 from bot.content.training import OUT_OF_SCOPE
 from bot.core import matcher as matcher_module
 from bot.core.evaluation import folds, score
-from bot.core.matcher import Matcher, _weigh, features
+from bot.core.matcher import Matcher
 from bot.core.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,11 +34,6 @@ def matcher_factory(normalizer: Normalizer, linear: bool = False) -> Factory:
     return train
 
 
-def _vector(index: Matcher, text: str) -> dict[str, float]:
-    """The matcher's IDF-weighted features of a text (the same features the matcher scores with)."""
-    return _weigh(features(index.corrected_tokens(text)), index._idf)
-
-
 def logistic_factory(normalizer: Normalizer, c: float = 10.0) -> Factory:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -46,11 +41,11 @@ def logistic_factory(normalizer: Normalizer, c: float = 10.0) -> Factory:
     def train(part: list[tuple[str, str]]) -> Scored:
         index = Matcher.build(part, normalizer, linear=False)
         vectorizer = DictVectorizer()
-        x = vectorizer.fit_transform([_vector(index, text) for text, _ in part])
+        x = vectorizer.fit_transform([index.vector(text) for text, _ in part])
         model = LogisticRegression(C=c, max_iter=2000).fit(x, [intent for _, intent in part])
 
         def scored(text: str) -> dict[str, float]:
-            probabilities = model.predict_proba(vectorizer.transform([_vector(index, text)]))[0]
+            probabilities = model.predict_proba(vectorizer.transform([index.vector(text)]))[0]
             return {str(k): float(p) for k, p in zip(model.classes_, probabilities, strict=True)}
 
         return scored

@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -50,11 +51,17 @@ class Result:
     count: int
 
 
+@cache
+def _all_questions() -> tuple[dict, ...]:
+    """Every frozen question of every set file, read once per process."""
+    return tuple(q for name in SET_FILES if (SETS / name).is_file()
+                 for q in yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["questions"])
+
+
 def questions(split: str) -> list[dict]:
-    """Items of one split; the OOS label becomes None (the engine's 'no topic')."""
-    items = [q for name in SET_FILES if (SETS / name).is_file()
-             for q in yaml.safe_load((SETS / name).read_text(encoding="utf-8"))["questions"]]
-    return [{**q, "topic": None if q["topic"] == OUT_OF_SCOPE else q["topic"]} for q in items if q["split"] == split]
+    """Items of one split (fresh dicts); the OOS label becomes None (the engine's 'no topic')."""
+    return [{**q, "topic": None if q["topic"] == OUT_OF_SCOPE else q["topic"]}
+            for q in _all_questions() if q["split"] == split]
 
 
 def evaluate(name: str, split: str, items: list[dict], predict: Predict,

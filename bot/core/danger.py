@@ -431,10 +431,7 @@ class DangerDetector:
     def hits(self, sentences: Sequence[_Sentence]) -> list[_Hit]:
         return self._scan(sentences)[0]
 
-    def _scan(self, sentences: Sequence[_Sentence]) -> tuple[list[_Hit], bool]:
-        return self._scan_why(sentences)[:2]
-
-    def _scan_why(self, sentences: Sequence[_Sentence]) -> tuple[list[_Hit], bool, bool]:
+    def _scan(self, sentences: Sequence[_Sentence]) -> tuple[list[_Hit], bool, bool]:
         """Signals that fired, whether any matched but was set aside, and whether only exception words did so."""
         dismissed = False
         context = False
@@ -573,7 +570,7 @@ class DangerDetector:
     def read(self, text: str) -> Reading:
         """The danger in a message (or None) and whether danger words were read and set aside."""
         sentences = self.sentences(text)
-        found, dismissed, excepted_only = self._scan_why(sentences)
+        found, dismissed, excepted_only = self._scan(sentences)
         if not found:
             return Reading(None, dismissed, any(s.question for s in sentences), excepted_only)
         chosen = next((h for h in found if h.signal.self_harm), found[0])

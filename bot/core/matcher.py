@@ -139,8 +139,8 @@ class Matcher:
        deterministic.
 
     The matcher only ranks. Whether to answer is the engine's decision (bot/core/conversation.py): the
-    top intent is answered when it is not out of scope and scores at least THRESHOLD (0.25), chosen by
-    `python -m benchmarks.tune` as the highest threshold on the plateau of the mean of in-scope accuracy
+    top intent is answered when it is not out of scope and scores at least conversation.THRESHOLD, chosen by
+    `python -m benchmarks.tune_mix --letters` as the highest threshold on the plateau of the mean of in-scope accuracy
     and out-of-scope rejection over 5 cross-validation folds of intents/ (never the held-out set); the
     emergency cards come from the danger detector (bot/core/danger.py), and close runners-up make it ask "Maksud Anda…?".
     """
@@ -211,6 +211,11 @@ class Matcher:
     def corrected_tokens(self, text: str) -> list[str]:
         """Normalised tokens with one-typo words replaced by the known word."""
         return [self.correct(t) for t in self.normalizer.tokens(text)]
+
+    def vector(self, text: str) -> Vector:
+        """The IDF-weighted features of a text, as the matcher reads it (benchmarks.compare_models fits a regression
+        on them)."""
+        return _weigh(features(self.corrected_tokens(text)), self._idf)
 
     def rank(self, text: str, limit: int = 5) -> Match:
         """Intents ranked by combined centroid and nearest-example similarity."""

@@ -312,7 +312,7 @@ def find_signs(rules: OfferRules, text: str, model: OfferModel | None = None) ->
 def _excepted(rules: OfferRules, sign_id: str, text: str) -> bool:
     """Whether any `not_if` of this sign matches the text."""
     prepared = prepare(text)
-    return any(_matches(n, prepared) for sign in rules.signs if sign.id == sign_id for n in sign.not_if)
+    return any(_matches(n, prepared) for n in rules.sign(sign_id).not_if)
 
 
 def rule_signs(rules: OfferRules, text: str, sure_only: bool = False) -> set[str]:
