@@ -1,9 +1,9 @@
 """Danger benchmark: recall and false alarms per style, old detector against new, on the frozen danger set.
 
-Usage: python -m benchmarks.danger [--test | --fresh] [--errors dev|dev2|dev3|dev4]
-Without --test only the tuning splits (dev, dev2, dev3, dev4) are scored; --test adds the held-out splits (test,
-test4, test5) and writes the JSON; --fresh adds the newest (test5) alone. Only aggregate numbers are printed; the
-items of the held-out splits are never shown (tune on the dev splits only).
+Usage: python -m benchmarks.danger [--test | --fresh] [--errors dev|dev2|...|dev7]
+Without --test only the tuning splits (dev and every danger_dev*.yml) are scored; --test adds the held-out splits
+(test, test4 and every danger_test*.yml) and writes the JSON; --fresh adds the newest held-out split alone (test6).
+Only aggregate numbers are printed; the items of the held-out splits are never shown (tune on the dev splits only).
 Columns: rules only (intents/sinyal_darurat.yml), model only (intents/contoh_bahaya.yml), both combined
 (bot/core/danger_check.py), and the bot as a person sees it (the emergency card, also via the topic matcher).
 "old" is the detector before issue 9: the phrase list in benchmarks/baseline/ with one-word-back negation,
@@ -33,7 +33,8 @@ LATER_DEVS = tuple(sorted((ROOT / "benchmarks" / "sets").glob("danger_dev*.yml")
 TUNING_SPLITS = ("dev", *(path.stem.removeprefix("danger_") for path in LATER_DEVS))
 # Held out: the first set's test half; half of danger_dev4.yml ("test4", split by hash like the first), a second
 # test from a writer who came after every tuning round, for when the first test has been looked at often; and
-# danger_test5.yml ("test5"), a whole set from a later writer frozen before the round that followed it.
+# danger_test5.yml ("test5") and danger_test6.yml ("test6"), whole sets from later writers, each frozen before the
+# round that followed it.
 LATER_TESTS = tuple(sorted((ROOT / "benchmarks" / "sets").glob("danger_test*.yml")))
 HELD_OUT = ("test", "test4", *(path.stem.removeprefix("danger_") for path in LATER_TESTS))
 FRESH = HELD_OUT[-1]
@@ -152,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--test", action="store_true",
                         help="also score the held-out splits and write results/danger.json (once, at the end of tuning)")
     parser.add_argument("--fresh", action="store_true",
-                        help=f"also score the second held-out split ({FRESH}) only, without writing results")
+                        help=f"also score the newest held-out split ({FRESH}) only, without writing results")
     args = parser.parse_args(argv)
     splits = SPLITS if args.test else (*TUNING_SPLITS, FRESH) if args.fresh else TUNING_SPLITS
     items = load_items()

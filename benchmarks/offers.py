@@ -1,7 +1,8 @@
 """Cek tawaran benchmark: per-sign precision and recall of the rules (knowledge/cek/tanda_tawaran.yaml) together
 with the learned model (bot/core/offer_model.py) on the frozen offers set.
 
-python -m benchmarks.offers          # labelled offers, dev, dev2 and test (test is aggregate only; never read test items)
+python -m benchmarks.offers          # labelled offers, dev, dev2 and the held-out test, test2, test3 (aggregate only;
+                                     # never read their items)
 python -m benchmarks.offers --dev    # labelled offers, dev and dev2 only: test left out
 python -m benchmarks.offers --rules-only  # the rules without the model (add --dev to leave test out)
 python -m benchmarks.offers --errors # the dev items the detector gets wrong, to tune on dev only
@@ -36,6 +37,8 @@ DEV2 = Path(__file__).resolve().parent / "sets" / "offers_dev2.yml"
 # A second held-out set, all of it split "test2": a later writer labelled it by the perekrut_perorangan guideline in
 # knowledge/cek/tanda_tawaran.yaml, and it was frozen before the round that followed it.
 TEST2 = Path(__file__).resolve().parent / "sets" / "offers_test2.yml"
+# A third held-out set, all of it split "test3" (writer PB, same guideline), frozen before round six.
+TEST3 = Path(__file__).resolve().parent / "sets" / "offers_test3.yml"
 # Labelled offers from writers who never saw the frozen set: no split, all of it may be read and tuned on.
 TRAIN = ROOT / "knowledge" / "cek" / "contoh_tawaran"
 TARGET = 0.90
@@ -52,7 +55,7 @@ def load_file(path: Path) -> list[dict]:
 def load(split: str) -> list[dict]:
     if split == "train":
         return [item for path in sorted(TRAIN.glob("*.yml")) for item in load_file(path)]
-    path = {"dev2": DEV2, "test2": TEST2}.get(split, SET)
+    path = {"dev2": DEV2, "test2": TEST2, "test3": TEST3}.get(split, SET)
     if not path.is_file():
         return []
     items = yaml.safe_load(path.read_text(encoding="utf-8"))["offers"]
@@ -126,7 +129,7 @@ def main() -> None:
         table = {"cv": cross_counts(rules) if model is None else counts(rules, load("train"), model)}
         table |= {split: counts(rules, load(split), model) for split in ("dev", "dev2")}
     else:
-        held_out = ("test", "test2") if TEST2.is_file() else ("test",)
+        held_out = ("test", *(name for name, path in (("test2", TEST2), ("test3", TEST3)) if path.is_file()))
         splits = ("train", "dev", "dev2") if args.dev else ("train", "dev", "dev2", *held_out)
         table = {split: counts(rules, load(split), model) for split in splits}
     print_table(table)

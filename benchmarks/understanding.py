@@ -1,8 +1,8 @@
 """Understanding benchmark: the engine against two baselines on the frozen understanding set, per style and topic.
 
-Usage: python -m benchmarks.understanding [--split dev|test|test2|all] [--errors] [--only ours]
+Usage: python -m benchmarks.understanding [--split dev|test|test2|test3|all] [--errors] [--only ours]
 Thresholds of the baselines come from cross-validation on intents/ only. `--errors` lists the engine's
-misses and is refused for the held-out splits (test, and test2: a second, later writer's questions, all held out):
+misses and is refused for the held-out splits (test; test2 and test3: later writers' questions, all held out):
 their items are scored, never read.
 """
 
@@ -26,9 +26,10 @@ from bot.core.evaluation import Prediction, engine_prediction, engine_topic, rig
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "benchmarks" / "sets"
-# understanding.yml (dev and test) and understanding_2.yml (test2, frozen before the round that followed it)
-SET_FILES = ("understanding.yml", "understanding_2.yml")
-SPLITS = ("dev", "test", "test2")
+# understanding.yml (dev and test), understanding_2.yml (test2) and understanding_3.yml (test3), each frozen before
+# the round that followed it
+SET_FILES = ("understanding.yml", "understanding_2.yml", "understanding_3.yml")
+SPLITS = ("dev", "test", "test2", "test3")
 RESULTS = ROOT / "benchmarks" / "results"
 STRICT = "Kawan Migran, ketat (kartu darurat dihitung `darurat` saja)"
 DIET_SETS = RESULTS / "rasa_diet_sets.json"

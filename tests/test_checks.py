@@ -192,15 +192,51 @@ def test_sign_rules_generalise(checker: Checker, text: str, sign: str, fires: bo
     assert (sign in find_signs(checker.rules, text)) is fires
 
 
+# Round six (writers PA and PC): collateral and livestock as payment, a conditional "kalau tidak bayar" that is no
+# negation, ATM cards and phones kept, "age does not matter", thousands of a foreign currency, short-notice departures,
+# warnings that only mention a fast process.
+@pytest.mark.parametrize(("text", "sign", "fires"), [
+    ("Kalau belum ada uang, kasih saja satu ekor sapi untuk biaya jalan", "bayar_sebelum_berangkat", True),
+    ("PT minta sertifikat tanah jadi jaminan sebelum anak kami berangkat", "bayar_sebelum_berangkat", True),
+    ("Mandor minta 3,5 juta untuk uang proses, kalau tidak bayar sekarang kursinya diberikan ke orang lain",
+     "bayar_sebelum_berangkat", True),
+    ("Iuran BPJS Ketenagakerjaan dibayar di loket BPJS, tidak ada biaya lain", "bayar_sebelum_berangkat", False),
+    ("Kartu ATM dan PIN dipegang agen di sana biar uang tidak habis", "dokumen_ditahan", True),
+    ("Pspor km nnt sy smpn y, biar aman", "dokumen_ditahan", True),
+    ("Passport & phone will be handled by HR for security", "dokumen_ditahan", True),
+    ("PT minta kamu bawa paspor sendiri ke bandara, tidak ada yang ditahan", "dokumen_ditahan", False),
+    ("Mereka cuma scan paspor, aslinya langsung dikembalikan hari itu juga", "dokumen_ditahan", False),
+    ("Kumpulkan fotokopi KTP dan KK di kantor PT", "dokumen_ditahan", False),
+    ("Syarat: umr tdk msalah, laki2 kuat", "di_bawah_umur", True),
+    ("Recruiter bilang my little sister (16) can go if we change her birth date", "di_bawah_umur", True),
+    ("Kaka bilang kalo umur 15 sonde bisa karja resmi, tunggu 18 dulu", "di_bawah_umur", False),
+    ("Gaji RM8 ribu sebulan kerja kilang di Penang", "gaji_tidak_wajar", True),
+    ("Caregiver Taiwan, salary NT$55k/month", "gaji_tidak_wajar", True),
+    ("Part time packing di Tokyo ¥3,000 per hour", "gaji_tidak_wajar", True),
+    ("Jaga kebun sayur di Brunei, gaji B$700", "gaji_tidak_wajar", False),
+    ("Tukang las Korea gj ±3jt won (sdh lembur), wajib lulus EPS-TOPIK", "gaji_tidak_wajar", False),
+    ("Transfer 4 juta ke saya, seminggu sudah terbang ke KL", "proses_kilat", True),
+    ("Son usah sertifikat, besok pagi naik kapal di Tenau", "proses_kilat", True),
+    ("Om su urus paspor deng tiket. Kamis ini terbang", "proses_kilat", True),
+    ("Interview & berangkat dalam 3 days", "proses_kilat", True),
+    ("Hati2 lowongan gaji tinggi tanpa tes, daftar resmi gratis di Disnaker", "proses_kilat", False),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
+def test_sign_rules_round_six(checker: Checker, text: str, sign: str, fires: bool) -> None:
+    assert checker.rules is not None
+    assert (sign in find_signs(checker.rules, text)) is fires
+
+
 @pytest.mark.parametrize(("text", "millions"), [
     ("Gaji 15-25 JUTA/bulan", 25.0), ("Gaji 7,5jt", 7.5), ("Gaji SGD 3.500", 42.0), ("Biaya 35jt", 0.0),
     ("Gaji Rp 30.000.000", 30.0), ("Gaji dua puluh lima juta", 25.0), ("Gaji satu juta lima ratus", 1.5),
     ("Gaji 3jt/minggu", 12.0), ("Gaji 6 juta, libur sekali seminggu", 6.0), ("Gaji 200 ringgit satu hari", 18.2),
     ("Gaji RM 2.000-4.000", 14.0), ("Salary 2-3 juta won", 36.0), ("Biaya 20 juta, sisanya potong gaji", 0.0),
-    ("Pay S$1.000 a month", 12.0),
+    ("Pay S$1.000 a month", 12.0), ("Gaji RM8 ribu sebulan", 28.0), ("gj 15rb HKD/bln", 30.0),
+    ("Gaji ¥4.500 per jam", 93.6), ("Gaji B$700", 8.4), ("Gaji Rp 150rb/hari", 3.9),
 ], ids=["range", "decimal-comma", "currency-thousands", "fee-not-pay", "rupiah", "words", "words-short-tail",
         "per-week", "week-not-pay", "per-day", "currency-range", "millions-of-won", "fee-before-pay-word",
-        "singapore-dollar"])
+        "singapore-dollar", "ringgit-thousands-word", "thousands-before-currency", "yen-per-hour", "brunei-dollar",
+        "rupiah-thousands-per-day"])
 def test_pay_parsing(text: str, millions: float) -> None:
     assert monthly_pay_millions(prepare(text)) == pytest.approx(millions)
 

@@ -55,6 +55,13 @@ MUST_FIRE = [
     ("sms_tanpa_vokal", "majikan pkl sy", "kekerasan.pelaku_memukul"),
     # SMS "sp" is "siapa" as often as "surat peringatan": only "sp1" and "peringatan" make a threat a work matter
     ("sp_siapa", "sy diancam bos td mlm, hrs lapor sp", "ancaman.diancam"),
+    # round six: SMS drops the "i" of the passive prefix; Kupang/English verbs; handing a person on; self-harm idioms
+    ("sms_d_pasif", "sy dkunci di gudang dr smlm", "kurungan.dikunci"),
+    ("tinju", "tuan tinju beta tadi malam", "kekerasan.memukul_korban"),
+    ("grab", "the boss grabs my breast when i clean", "seksual.pegang_pegang"),
+    ("dioper", "sy dioper k bos lain tnp izin", "dijual.dijual"),
+    ("passed_on", "they passed me to a new agent like goods", "dijual.dijual"),
+    ("pills", "maybe better if i am gone. already have the pills", "bunuh_diri.melukai_diri"),
 ]
 
 MUST_NOT_FIRE = [
@@ -88,6 +95,14 @@ MUST_NOT_FIRE = [
     ("english_any", "which agency is good, any tips?"),  # "any" is not an SMS spelling of "aniaya"
     ("kata_benda_konsep", "apa itu pelecehan seksual di tempat kerja?"),
     ("kata_benda_andai", "kalau mengalami kekerasan dari majikan, lapor ke mana?"),
+    # round six: things sold, accounts and suitcases locked, waiting, films, stories that are over
+    ("sold_motorbike", "we sold my motorbike to pay the training center"),
+    ("email_locked", "my email account is locked after too many password tries"),
+    ("koper_dikunci", "koper saya dikunci tapi kuncinya hilang"),
+    ("forced_to_wait", "aku forced to wait 3 bulan buat visa"),
+    ("film", "habis nonton sinetron soal TKW disiksa, jadi kepikiran"),
+    ("back_in_home_now", "back in 2018 i was locked in by my employer but i came home and i am fine now"),
+    ("rescued", "last year kakak aku sempat dikurung di penampungan, tapi sudah diselamatkan"),
 ]
 
 

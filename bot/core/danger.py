@@ -19,6 +19,7 @@ CONJUNCTIONS = frozenset({
     "tapi", "tetapi", "namun", "dan", "karena", "krn", "sebab", "lalu", "terus", "kemudian", "sekarang", "padahal",
     "ma", "but", "and", "because", "so", "now", "cuma", "hanya", "sedangkan", "sementara",
 })
+_OR = frozenset({"atau", "ato", "or", "maupun", "ataupun", "apalagi"})
 # Why a matched pattern was set aside (DangerDetector._suppression).
 EXCEPTED, CONTEXT = "excepted", "context"
 # How far back (in words, same clause) a negation reaches: "tidak pernah sekalipun dipukul".
@@ -242,8 +243,13 @@ class DangerDetector:
         return token in words or _stem(token) in words
 
     def _sms_word(self, token: str) -> str:
-        """The signal word an SMS spelling stands for ("pkl" -> "pukul", "dpkl" -> "dipukul"), else the token."""
+        """The signal word an SMS spelling stands for ("pkl" -> "pukul", "dpkl" -> "dipukul", "dkunci" ->
+        "dikunci"), else the token."""
         if any(c in _VOWELS for c in token[1:]):
+            # SMS drops the "i" of the passive prefix: "d" + a signal verb is that verb in the passive.
+            if (len(token) >= 5 and token[0] == "d" and token[1] not in _VOWELS
+                    and any(root in self._verbs for root, _ in forms(token[1:]))):
+                return "di" + token[1:]
             return token
         if token in self._sms:
             return self._sms[token]
@@ -412,7 +418,11 @@ class DangerDetector:
         tokens, clause = sentence.tokens, sentence.clause
         start = used[0]
         negators = self._words.get("penyangkal", frozenset())
-        span = range(max(0, start - NEGATION_REACH), used[-1])
+        low = max(0, start - NEGATION_REACH)
+        # "sonde pernah kunci beta ato ambil beta pung HP": a negation carries over "atau" to the next verb.
+        if any(tokens[j] in _OR for j in range(low, start)):
+            low = max(0, low - NEGATION_REACH)
+        span = range(low, used[-1])
         scope = {clause[start], clause[used[-1]]}
         if any(tokens[j] in negators and j not in used and clause[j] in scope for j in span):
             return True

@@ -25,10 +25,13 @@ NEEDED_FOR_CLEAR = frozenset({"daftar_disnaker", "kontrak_tertulis"})
 # lower where the destination itself is a scam hub (non-placement countries).
 SALARY_ANYWHERE = 20.0
 SALARY_NON_PLACEMENT = 10.0
-# Where legal wages are themselves high (Korea, Japan, Europe, Australia ...), "far above" starts higher.
-SALARY_HIGH_WAGE = 30.0
+# Where legal wages are themselves high (Korea, Japan, Europe, Australia ...), "far above" starts higher: EPS work
+# in Korea with overtime and skilled work in Japan pay 25-35 million (cross-validation chose 40 over 30).
+SALARY_HIGH_WAGE = 40.0
 _HIGH_WAGE_PLACES = re.compile(
     r"\b(korea|korsel|jepang|japan|jerman|germany|eropa|europe|belanda|inggris|england|australia|selandia baru|"
+    r"tokyo|osaka|aichi|nagoya|ibaraki|saitama|chiba|kanagawa|yokohama|fukuoka|hokkaido|gifu|shizuoka|kyoto|"
+    r"seoul|busan|incheon|daegu|gyeonggi|ansan|gimhae|changwon|ulsan|eps|tokutei|ssw|kaigo|"
     r"new zealand|amerika|(?<!son )(?<!sonde )(?<!tra )(?<!tdk )(?<!ga )usa|kanada|canada)\b")
 # Where legal wages for these jobs are low (Malaysia, Brunei: about RM 1,500-2,500, i.e. 5-9 million), "far
 # above" starts lower, as for scam hubs (the labelled offers agree: RM 3,500 for palm oil work is a lure).
@@ -51,24 +54,31 @@ _LURE_JOBS = re.compile(r"\b(kafe|cafe|café|karaoke|ktv|pemandu lagu|lc|hostess
 _PER_WEEK = re.compile(r"\s*(?:/|per |tiap |se|a |one )\s*(?:minggu|mgg|week)\b")
 _PER_DAY = re.compile(r"\s*(?:/|per |tiap |se|sa |satu |1 |a |one )\s*(?:hari|hr|day)\b")
 WORKING_DAYS = 26.0
+# Per hour ("¥4.500 per jam"): eight hours a working day.
+_PER_HOUR = re.compile(r"\s*(?:/|per |tiap |se|an |a |one )\s*(?:jam|hour)\b")
+WORKING_HOURS = 8 * WORKING_DAYS
 # Rough rupiah value (in millions) of one unit, only to compare with the limits above; never shown to anyone.
 CURRENCY_MILLIONS = {
     "usd": 0.016, "$": 0.016, "us$": 0.016, "s$": 0.012, "dolar": 0.016, "dollar": 0.016, "sgd": 0.012, "rm": 0.0035,
     "ringgit": 0.0035, "hk$": 0.002, "nt$": 0.0005, "bnd": 0.012, "sar": 0.0043, "riyal": 0.0043, "rial": 0.0043,
     "dinar": 0.05, "omr": 0.042, "pln": 0.004, "yen": 0.0001, "won": 0.000012, "rp": 0.000001,
     "hkd": 0.002, "ntd": 0.0005, "aed": 0.0044, "dirham": 0.0044, "qr": 0.0044, "qar": 0.0044, "bhd": 0.043,
-    "kwd": 0.053, "myr": 0.0035, "thb": 0.00045, "baht": 0.00045,
+    "kwd": 0.053, "myr": 0.0035, "thb": 0.00045, "baht": 0.00045, "¥": 0.0001, "nt": 0.0005, "b$": 0.012,
 }
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
 _MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt|million)\b")
 # A range names its top too: "RM 2.000-5.000".
-_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|s\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|thb|\$)\.?\s*{_NUMBER}"
+_BEFORE = re.compile(rf"(us\$|hk\$|nt\$|s\$|b\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|thb|\$|¥)"
+                     rf"\.?\s*{_NUMBER}"
                      rf"(?:\s*(?:-|s/d|sampai)\s*(?:rm|sgd|usd|\$)?\s*{_NUMBER})?")
-_AFTER = re.compile(rf"{_NUMBER}\s*(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|yen|won|hkd|ntd|"
-                    r"aed|dirham|qr|qar|bhd|kwd|myr|thb|baht)\b")
+_AFTER = re.compile(rf"{_NUMBER}\s*(?:(rb|ribu|rebu|k)\s*)?(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|"
+                    r"yen|won|hkd|ntd|nt|aed|dirham|qr|qar|bhd|kwd|myr|thb|baht)\b")
+# "RM8 ribu", "NT$55k", "15rb HKD": thousands of a foreign currency.
+_THOUSANDS = re.compile(r"\s*(?:rb|ribu|rebu|k)\b")
 # "3-4 juta won": millions of a foreign currency.
 _MILLIONS_OF = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\s+(won|yen)\b")
-_SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income|pay|paid|wages?)\b|/(?:month|bulan|bln)\b")
+_SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income|pay|paid|wages?)\b|/(?:month|bulan|bln)\b|"
+                          r"(?:/|\bper )\s*(?:jam|hour)\b")
 # An amount right after a fee word is money asked, not pay ("biaya 20 juta ..., sisanya potong gaji").
 _FEE_WORD = re.compile(r"\b(biaya|fee|dp|deposit|bayar|byr|transfer|tf|ongkos|uang|utang|hutang|cicil\w*|potong gaji)\b")
 _AGE_RANGE = re.compile(r"\b(?:umur|umr|usia|u|wanita|pria|perempuan|laki-laki)\b\W{0,3}(\d{1,2})\s*"
@@ -232,10 +242,13 @@ def monthly_pay_millions(text: str) -> float:
         for match in _BEFORE.finditer(clause):
             if _is_pay(clause, match.start()):
                 top = max(_number(match.group(2)), _number(match.group(3)))
-                best = max(best, _scale(clause, match.end()) * top * CURRENCY_MILLIONS[match.group(1)])
+                thousands = _THOUSANDS.match(clause, match.end())
+                end = thousands.end() if thousands else match.end()
+                best = max(best, _scale(clause, end) * top * (1000 if thousands else 1) * CURRENCY_MILLIONS[match.group(1)])
         for match in _AFTER.finditer(clause):
             if _is_pay(clause, match.start()):
-                best = max(best, _scale(clause, match.end()) * _number(match.group(1)) * CURRENCY_MILLIONS[match.group(2)])
+                amount = _number(match.group(1)) * (1000 if match.group(2) else 1)
+                best = max(best, _scale(clause, match.end()) * amount * CURRENCY_MILLIONS[match.group(3)])
     return best
 
 
@@ -256,6 +269,8 @@ def _scale(clause: str, end: int) -> float:
     """How many times an amount ending at `end` is paid a month."""
     if _PER_WEEK.match(clause, end):
         return 4.0
+    if _PER_HOUR.match(clause, end):
+        return WORKING_HOURS
     return WORKING_DAYS if _PER_DAY.match(clause, end) else 1.0
 
 
