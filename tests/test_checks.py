@@ -186,16 +186,9 @@ def test_sign_rules(checker: Checker, text: str, sign: str, fires: bool) -> None
     ("Kontrak sudah ditandatangani di Kupang. Gajinya jelas, tapi tidak ada tulisan soal asuransi.", "tanpa_kontrak",
      False),
     ("Kemarin kami baca kontrak kerja sama-sama di kantor PT di Kupang", "kontrak_tertulis", True),
-], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
-def test_sign_rules_generalise(checker: Checker, text: str, sign: str, fires: bool) -> None:
-    assert checker.rules is not None
-    assert (sign in find_signs(checker.rules, text)) is fires
-
-
-# Round six (writers PA and PC): collateral and livestock as payment, a conditional "kalau tidak bayar" that is no
-# negation, ATM cards and phones kept, "age does not matter", thousands of a foreign currency, short-notice departures,
-# warnings that only mention a fast process.
-@pytest.mark.parametrize(("text", "sign", "fires"), [
+    # round six (writers PA and PC): collateral and livestock as payment, a conditional "kalau tidak bayar" that is
+    # no negation, ATM cards and phones kept, "age does not matter", thousands of a foreign currency, short-notice
+    # departures, warnings that only mention a fast process
     ("Kalau belum ada uang, kasih saja satu ekor sapi untuk biaya jalan", "bayar_sebelum_berangkat", True),
     ("PT minta sertifikat tanah jadi jaminan sebelum anak kami berangkat", "bayar_sebelum_berangkat", True),
     ("Mandor minta 3,5 juta untuk uang proses, kalau tidak bayar sekarang kursinya diberikan ke orang lain",
@@ -221,7 +214,7 @@ def test_sign_rules_generalise(checker: Checker, text: str, sign: str, fires: bo
     ("Interview & berangkat dalam 3 days", "proses_kilat", True),
     ("Hati2 lowongan gaji tinggi tanpa tes, daftar resmi gratis di Disnaker", "proses_kilat", False),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None)
-def test_sign_rules_round_six(checker: Checker, text: str, sign: str, fires: bool) -> None:
+def test_sign_rules_generalise(checker: Checker, text: str, sign: str, fires: bool) -> None:
     assert checker.rules is not None
     assert (sign in find_signs(checker.rules, text)) is fires
 
