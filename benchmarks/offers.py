@@ -39,6 +39,8 @@ DEV2 = Path(__file__).resolve().parent / "sets" / "offers_dev2.yml"
 TEST2 = Path(__file__).resolve().parent / "sets" / "offers_test2.yml"
 # A third held-out set, all of it split "test3" (writer PB, same guideline), frozen before round six.
 TEST3 = Path(__file__).resolve().parent / "sets" / "offers_test3.yml"
+# The later held-out splits by name, each a whole file.
+LATER_TESTS = {"test2": TEST2, "test3": TEST3}
 # Labelled offers from writers who never saw the frozen set: no split, all of it may be read and tuned on.
 TRAIN = ROOT / "knowledge" / "cek" / "contoh_tawaran"
 TARGET = 0.90
@@ -55,7 +57,7 @@ def load_file(path: Path) -> list[dict]:
 def load(split: str) -> list[dict]:
     if split == "train":
         return [item for path in sorted(TRAIN.glob("*.yml")) for item in load_file(path)]
-    path = {"dev2": DEV2, "test2": TEST2, "test3": TEST3}.get(split, SET)
+    path = {"dev2": DEV2, **LATER_TESTS}.get(split, SET)
     if not path.is_file():
         return []
     items = yaml.safe_load(path.read_text(encoding="utf-8"))["offers"]
@@ -129,7 +131,7 @@ def main() -> None:
         table = {"cv": cross_counts(rules) if model is None else counts(rules, load("train"), model)}
         table |= {split: counts(rules, load(split), model) for split in ("dev", "dev2")}
     else:
-        held_out = ("test", *(name for name, path in (("test2", TEST2), ("test3", TEST3)) if path.is_file()))
+        held_out = ("test", *(name for name, path in LATER_TESTS.items() if path.is_file()))
         splits = ("train", "dev", "dev2") if args.dev else ("train", "dev", "dev2", *held_out)
         table = {split: counts(rules, load(split), model) for split in splits}
     print_table(table)

@@ -242,13 +242,17 @@ class DangerDetector:
         words = self._words.get(name, frozenset())
         return token in words or _stem(token) in words
 
+    def _verb(self, token: str) -> bool:
+        """Whether some reading of the word is a verb that a signal uses ("pukul", "kunci", "sell")."""
+        return any(root in self._verbs for root, _ in forms(token))
+
     def _sms_word(self, token: str) -> str:
         """The signal word an SMS spelling stands for ("pkl" -> "pukul", "dpkl" -> "dipukul", "dkunci" ->
         "dikunci"), else the token."""
         if any(c in _VOWELS for c in token[1:]):
             # SMS drops the "i" of the passive prefix: "d" + a signal verb is that verb in the passive.
             if (len(token) >= 5 and token[0] == "d" and token[1] not in _VOWELS
-                    and any(root in self._verbs for root, _ in forms(token[1:]))):
+                    and self._verb(token[1:])):
                 return "di" + token[1:]
             return token
         if token in self._sms:
@@ -291,7 +295,7 @@ class DangerDetector:
         while i < len(tokens):
             token = tokens[i]
             if (token in ("di", *_AGENT_MARKERS) and i + 1 < len(tokens)
-                    and any(r in self._verbs for r, _ in forms(tokens[i + 1]))):
+                    and self._verb(tokens[i + 1])):
                 out.append("di" + tokens[i + 1])
                 i += 2
                 continue

@@ -71,10 +71,11 @@ _MILLIONS = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:jut
 _BEFORE = re.compile(rf"(us\$|hk\$|nt\$|s\$|b\$|usd|sgd|rm|bnd|sar|omr|pln|rp|hkd|ntd|aed|qar|bhd|kwd|myr|thb|\$|¥)"
                      rf"\.?\s*{_NUMBER}"
                      rf"(?:\s*(?:-|s/d|sampai)\s*(?:rm|sgd|usd|\$)?\s*{_NUMBER})?")
-_AFTER = re.compile(rf"{_NUMBER}\s*(?:(rb|ribu|rebu|k)\s*)?(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|"
-                    r"yen|won|hkd|ntd|nt|aed|dirham|qr|qar|bhd|kwd|myr|thb|baht)\b")
 # "RM8 ribu", "NT$55k", "15rb HKD": thousands of a foreign currency.
-_THOUSANDS = re.compile(r"\s*(?:rb|ribu|rebu|k)\b")
+_THOUSAND_WORD = r"(?:rb|ribu|rebu|k)"
+_AFTER = re.compile(rf"{_NUMBER}\s*(?:({_THOUSAND_WORD})\s*)?(usd|dolar|dollar|dollars|sgd|riyal|rial|dinar|omr|pln|ringgit|"
+                    r"yen|won|hkd|ntd|nt|aed|dirham|qr|qar|bhd|kwd|myr|thb|baht)\b")
+_THOUSANDS = re.compile(rf"\s*{_THOUSAND_WORD}\b")
 # "3-4 juta won": millions of a foreign currency.
 _MILLIONS_OF = re.compile(rf"{_NUMBER}\s*(?:(?:-|s/d|sampai)\s*{_NUMBER}\s*)?(?:juta|jt)\s+(won|yen)\b")
 _SALARY_WORD = re.compile(r"\b(gaj\w*|gj|salary|upah|penghasilan|income|pay|paid|wages?)\b|/(?:month|bulan|bln)\b|"
